@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+'use strict';
+// CommonJS and tiny on purpose: a CommonJS entry starts ~20 ms sooner than an ES module one on
+// Node 20, and `portier --version` must cost little more than `node -e 0`.
+const arg = process.argv[2];
+if (arg === '--version' || arg === '-v') {
+  process.stdout.write(`${require('../package.json').version}\n`);
+} else {
+  require('../dist/cli.cjs')
+    .main(process.argv.slice(2))
+    .then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (error) => {
+        process.stderr.write(
+          `portier: internal error (a bug, please report it)\n${(error && error.stack) || error}\n`,
+        );
+        process.exitCode = 70;
+      },
+    );
+}

@@ -1,0 +1,37 @@
+import type { CommandSpec } from './command.js';
+
+/** A command name with its one-line summary and a lazy loader (only the run command loads). */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load: () => Promise<CommandSpec>;
+}
+
+/** Every command, in the order `portier --help` lists them. */
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: 'ls',
+    summary: 'list listening sockets with their processes and exposure',
+    load: async () => (await import('./commands/ls.js')).lsCommand,
+  },
+  {
+    name: 'who',
+    summary: 'who holds a port, on every address and family',
+    load: async () => (await import('./commands/who.js')).whoCommand,
+  },
+  {
+    name: 'port',
+    summary: 'facts about a port number on this machine',
+    load: async () => (await import('./commands/port.js')).portCommand,
+  },
+  {
+    name: 'pick',
+    summary: 'free loopback port(s), leased so no other portier gets them',
+    load: async () => (await import('./commands/pick.js')).pickCommand,
+  },
+  {
+    name: 'kill',
+    summary: 'free a port: stop every process holding it, verify it is free',
+    load: async () => (await import('./commands/kill.js')).killCommand,
+  },
+];

@@ -1,0 +1,68 @@
+import type { ParseArgsConfig } from 'node:util';
+import type { Colors } from 'picocolors/types.js';
+
+/** What a command sees of the outside world; only `cli/` builds one from `process`. */
+export interface CliContext {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: Readonly<Record<string, string | undefined>>;
+  /** Colours for stdout, disabled off a TTY and with NO_COLOR. */
+  color: Colors;
+  /** Colours for stderr. */
+  colorErr: Colors;
+  /** Aborted on SIGINT/SIGTERM so long-running commands can end cleanly. */
+  signal: AbortSignal;
+  /** The state directory from the environment. */
+  stateDir: string;
+}
+
+/** One option of a command: parseArgs config plus help text. */
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+  /** Placeholder in help, e.g. `N` or `A-B`. */
+  value?: string;
+  description: string;
+}
+
+/** Parsed arguments handed to a command. */
+export interface ParsedArgs {
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  positionals: string[];
+}
+
+/** A command: its help, its options and what it does. Returns the exit status. */
+export interface CommandSpec {
+  name: string;
+  usage: string;
+  summary: string;
+  /** Longer help paragraphs and examples. */
+  details?: string;
+  options: Record<string, OptionSpec>;
+  /** Names of positional arguments that are port numbers (for the `-1` rule). */
+  portPositionals?: boolean;
+  minPositionals?: number;
+  maxPositionals?: number;
+  run(args: ParsedArgs, ctx: CliContext): Promise<number>;
+}
+
+/** parseArgs options for a command, including the shared `--json` and `--help`. */
+export function toParseArgsOptions(spec: CommandSpec): NonNullable<ParseArgsConfig['options']> {
+  const options: NonNullable<ParseArgsConfig['options']> = {};
+  for (const [name, option] of Object.entries(spec.options)) {
+    options[name] = {
+      type: option.type,
+      ...(option.short ? { short: option.short } : {}),
+      ...(option.multiple ? { multiple: true } : {}),
+    };
+  }
+  return options;
+}
+
+/** Options every command accepts. */
+export const COMMON_OPTIONS: Record<string, OptionSpec> = {
+  json: { type: 'boolean', description: "print the result as JSON (the library's shape)" },
+  help: { type: 'boolean', short: 'h', description: 'show this help' },
+};

@@ -1,0 +1,114 @@
+import { parseArgs } from 'node:util';
+import { isPortierError, PortierError } from '../errors.js';
+import {
+  type CliContext,
+  COMMON_OPTIONS,
+  type CommandSpec,
+  toParseArgsOptions,
+} from './command.js';
+import { COMMANDS } from './command-table.js';
+import { createContext } from './context.js';
+import { renderCommandHelp, renderMainHelp } from './help.js';
+
+declare const __PORTIER_VERSION__: string;
+/** The package version, inlined at build time. */
+export const VERSION = typeof __PORTIER_VERSION__ === 'string' ? __PORTIER_VERSION__ : '0.0.0-dev';
+
+function usageError(message: string, spec?: CommandSpec): PortierError {
+  return new PortierError('USAGE', message, {
+    hint: spec
+      ? `Usage: ${spec.usage}  (see \`portier ${spec.name} --help\`)`
+      : 'See `portier --help`.',
+  });
+}
+
+/** Turns parseArgs' errors into usage errors that name the accepted form. */
+function parseCommandArgs(spec: CommandSpec, argv: string[]) {
+  if (spec.portPositionals) {
+    // `-1` would otherwise read as an unknown short flag; it is a bad port number.
+    const negative = argv.find((arg) => /^-\d/.test(arg));
+    if (negative !== undefined) {
+      throw new PortierError(
+        'INVALID_PORT',
+        `Invalid port "${negative}": expected a whole number from 1 to 65535, like 57573.`,
+      );
+    }
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        ...toParseArgsOptions(spec),
+        ...toParseArgsOptions({ ...spec, options: COMMON_OPTIONS }),
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    const message = (error as Error).message.replace(
+      /\. To specify a positional argument.*$/s,
+      '.',
+    );
+    throw usageError(`${message}`, spec);
+  }
+  const count = parsed.positionals.length;
+  if (!parsed.values.help && count < (spec.minPositionals ?? 0))
+    throw usageError(`Missing argument for \`portier ${spec.name}\`.`, spec);
+  if (count > (spec.maxPositionals ?? 0))
+    throw usageError(
+      `Unexpected argument "${parsed.positionals[spec.maxPositionals ?? 0]}".`,
+      spec,
+    );
+  return parsed;
+}
+
+function reportError(error: unknown, ctx: CliContext, json: boolean): number {
+  if (!isPortierError(error)) throw error;
+  if (json) {
+    ctx.stdout.write(`${JSON.stringify({ error: error.toJSON() }, null, 2)}\n`);
+  } else {
+    ctx.stderr.write(`${ctx.colorErr.red('portier:')} ${error.message}\n`);
+    if (error.hint) ctx.stderr.write(`  ${ctx.colorErr.dim(error.hint)}\n`);
+  }
+  return error.exitCode;
+}
+
+/**
+ * Runs the CLI with `argv` (without node and script) and resolves with the exit status. The
+ * only place that decides exits; `bin/portier.mjs` sets `process.exitCode` from it.
+ */
+export async function main(argv: string[], ctx: CliContext = createContext()): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '--version' || first === '-v' || first === 'version') {
+    ctx.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    const entry =
+      first === 'help' && rest[0] ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+    ctx.stdout.write(
+      entry ? renderCommandHelp(await entry.load()) : renderMainHelp(COMMANDS, VERSION),
+    );
+    return first === undefined ? 2 : 0;
+  }
+  const json = argv.includes('--json');
+  try {
+    const entry = COMMANDS.find((c) => c.name === first);
+    if (!entry) {
+      const close = COMMANDS.find((c) => c.name.startsWith(first.slice(0, 2)));
+      throw usageError(
+        `Unknown command "${first}".${close ? ` Did you mean \`portier ${close.name}\`?` : ''}`,
+      );
+    }
+    const spec = await entry.load();
+    const parsed = parseCommandArgs(spec, rest);
+    if (parsed.values.help) {
+      ctx.stdout.write(renderCommandHelp(spec));
+      return 0;
+    }
+    return await spec.run({ values: parsed.values, positionals: parsed.positionals }, ctx);
+  } catch (error) {
+    return reportError(error, ctx, json);
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Every error portier raises on purpose carries a stable `code` from {@link ERROR_CODES}.
+ * docs/errors.md documents each code (meaning and fix); test/unit/errors-doc.test.ts keeps the
+ * two in step.
+ */
+
+/** Stable error codes with the process exit status the CLI uses for each. */
+export const ERROR_CODES = {
+  /** A port number outside 1–65535 or not a decimal integer. */
+  INVALID_PORT: 2,
+  /** A port range that is malformed or backwards. */
+  INVALID_PORT_RANGE: 2,
+  /** A flag or option value the command does not accept. */
+  INVALID_OPTION: 2,
+  /** Unknown command, unknown flag or missing argument. */
+  USAGE: 2,
+  /** No port in the requested range is free on every loopback address and family. */
+  NO_FREE_PORT: 3,
+  /** The lease ledger lock could not be taken in time. */
+  LEDGER_LOCK_TIMEOUT: 3,
+  /** The ledger file is not valid; it is set aside and started anew. */
+  LEDGER_CORRUPT: 3,
+  /** The state directory cannot be created or written. */
+  STATE_DIR_UNUSABLE: 3,
+  /** `kill` will not signal this process (pid 0/1, itself, an ancestor, a port forwarder). */
+  KILL_REFUSED: 4,
+  /** The operating system refused the signal: the process belongs to another user. */
+  KILL_PERMISSION_DENIED: 4,
+  /** The port is held but its owner cannot be seen, so there is nothing portier can signal. */
+  OWNER_NOT_VISIBLE: 4,
+  /** After signalling every holder the port is still held by a listener. */
+  PORT_STILL_HELD: 4,
+  /** This operating system has no socket-table backend. */
+  UNSUPPORTED_PLATFORM: 5,
+  /** A platform command (`lsof`, `netstat`, `tasklist`) failed or is missing. */
+  PLATFORM_COMMAND_FAILED: 5,
+} as const;
+
+/** One of the stable error codes. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Values an error is about; all optional, shown by the CLI and kept in `--json`. */
+export interface PortierErrorDetails {
+  /** How to fix it, one sentence, shown by the CLI under the message. */
+  hint?: string;
+  port?: number;
+  host?: string;
+  pid?: number;
+  path?: string;
+  cause?: unknown;
+}
+
+/** An expected failure: a stable code, a message with the values, and a hint to fix it. */
+export class PortierError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly port: number | undefined;
+  readonly host: string | undefined;
+  readonly pid: number | undefined;
+  readonly path: string | undefined;
+
+  constructor(code: ErrorCode, message: string, details: PortierErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'PortierError';
+    this.code = code;
+    this.hint = details.hint;
+    this.port = details.port;
+    this.host = details.host;
+    this.pid = details.pid;
+    this.path = details.path;
+  }
+
+  /** The CLI exit status for this error's code. */
+  get exitCode(): number {
+    return ERROR_CODES[this.code];
+  }
+
+  /** A plain object for `--json` output. */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = { code: this.code, message: this.message };
+    for (const key of ['hint', 'port', 'host', 'pid', 'path'] as const) {
+      if (this[key] !== undefined) out[key] = this[key];
+    }
+    return out;
+  }
+}
+
+/** True when `value` is a {@link PortierError}, optionally with the given code. */
+export function isPortierError(value: unknown, code?: ErrorCode): value is PortierError {
+  return value instanceof PortierError && (code === undefined || value.code === code);
+}

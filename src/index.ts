@@ -1,0 +1,80 @@
+/**
+ * portier — the doorman of 127.0.0.1. The library never prints, exits, or reads
+ * `process.env`/argv: the CLI is one client of it among others.
+ */
+export {
+  ERROR_CODES,
+  type ErrorCode,
+  isPortierError,
+  PortierError,
+  type PortierErrorDetails,
+} from './errors.js';
+export { BROWSER_BLOCKED_PORTS, isBrowserBlockedPort } from './net/browser-blocked-ports.js';
+export {
+  classifyExposure,
+  formatExposure,
+  isLoopbackAddress,
+  isWildcardAddress,
+} from './net/exposure.js';
+export { ianaServiceName } from './net/iana-services.js';
+export {
+  isValidPort,
+  MAX_PORT,
+  type PortRange,
+  parsePort,
+  parsePortRange,
+} from './net/port-number.js';
+export { type PortRangeClass, portRangeClass } from './net/port-range-class.js';
+export { type BindOutcome, isFreeOnLoopback, probeBind } from './ports/bind-probe.js';
+export {
+  type DescribePortOptions,
+  describePort,
+  type PortDescription,
+} from './ports/describe-port.js';
+export {
+  type EphemeralRange,
+  readEphemeralRange,
+  readUnprivilegedPortStart,
+} from './ports/kernel-port-settings.js';
+export type { KillPlan, KillRefusal, KillRole, KillTarget } from './ports/kill-plan.js';
+export {
+  DEFAULT_KILL_TIMEOUT_MS,
+  type KillEvent,
+  type KillPortOptions,
+  type KillResult,
+  killPort,
+} from './ports/kill-port.js';
+export { type Lease, type LedgerOptions, listLeases, releasePorts } from './ports/lease-ledger.js';
+export {
+  DEFAULT_LEASE_TTL_MS,
+  defaultPickRange,
+  type PickPortOptions,
+  type PickResult,
+  pickPort,
+} from './ports/pick-port.js';
+export { type ListListenersOptions, listListeners } from './sockets/list-listeners.js';
+export type {
+  ExposureKind,
+  Family,
+  Listener,
+  ProcessInfo,
+  Protocol,
+  SocketRow,
+  SocketState,
+} from './sockets/model.js';
+export type { RunCommand } from './sockets/run-command.js';
+export {
+  diffListeners,
+  type ListenerChange,
+  listenerKey,
+  type WatchListenersOptions,
+  watchListeners,
+} from './sockets/watch-listeners.js';
+export {
+  decideHoldStatus,
+  type HoldStatus,
+  type PortConnection,
+  type PortHolders,
+  whoHolds,
+} from './sockets/who-holds.js';
+export { resolveStateDir } from './state/state-dir.js';

@@ -1,0 +1,35 @@
+import { readProcStat } from '../sockets/linux-process.js';
+
+/** Identifies a process across pid reuse: the pid and, on Linux, its start time in clock ticks. */
+export interface ProcessIdentity {
+  pid: number;
+  startTime?: number;
+}
+
+/** The identity of a live process, or undefined when it is gone. */
+export function identifyProcess(pid: number, procRoot = '/proc'): ProcessIdentity | undefined {
+  const stat = readProcStat(pid, procRoot);
+  if (stat) return stat.state === 'Z' ? undefined : { pid, startTime: stat.startTime };
+  return isPidAlive(pid) ? { pid } : undefined;
+}
+
+/** True while `pid` exists (signal 0). EPERM means it exists but belongs to someone else. */
+export function isPidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * True while the process recorded as `identity` still runs: same pid and, where known, the
+ * same start time (so a reused pid does not keep a dead owner's lease alive).
+ */
+export function isSameProcessAlive(identity: ProcessIdentity, procRoot = '/proc'): boolean {
+  const now = identifyProcess(identity.pid, procRoot);
+  if (!now) return false;
+  if (identity.startTime === undefined || now.startTime === undefined) return true;
+  return now.startTime === identity.startTime;
+}

@@ -1,0 +1,54 @@
+import { listPids } from '../sockets/linux-fd-scan.js';
+import { readProcStat } from '../sockets/linux-process.js';
+
+/** pid → parent pid for every visible process. */
+export type ParentMap = ReadonlyMap<number, number>;
+
+/** Reads every /proc/<pid>/stat into a {@link ParentMap} (Linux). */
+export function readParentMap(procRoot = '/proc'): ParentMap {
+  const parents = new Map<number, number>();
+  let pids: number[];
+  try {
+    pids = listPids(procRoot);
+  } catch {
+    return parents;
+  }
+  for (const pid of pids) {
+    const stat = readProcStat(pid, procRoot);
+    if (stat) parents.set(pid, stat.ppid);
+  }
+  return parents;
+}
+
+/** Every descendant of `roots` (children, grandchildren, …), roots excluded, parents first. */
+export function descendantsOf(roots: readonly number[], parents: ParentMap): number[] {
+  const children = new Map<number, number[]>();
+  for (const [pid, ppid] of parents) {
+    const list = children.get(ppid);
+    if (list) list.push(pid);
+    else children.set(ppid, [pid]);
+  }
+  const seen = new Set(roots);
+  const out: number[] = [];
+  const queue = [...roots];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift()!) ?? []) {
+      if (seen.has(child)) continue;
+      seen.add(child);
+      out.push(child);
+      queue.push(child);
+    }
+  }
+  return out;
+}
+
+/** The chain of parents of `pid` up to pid 1 (or as far as visible), nearest first. */
+export function ancestorsOf(pid: number, parents: ParentMap): number[] {
+  const out: number[] = [];
+  let current = parents.get(pid);
+  while (current !== undefined && current > 0 && !out.includes(current)) {
+    out.push(current);
+    current = parents.get(current);
+  }
+  return out;
+}

@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { type ProcNetFilter, parseProcNet } from './linux-proc-net.js';
+import type { Family, Protocol, SocketRow } from './model.js';
+
+const TABLES: ReadonlyArray<{ file: string; protocol: Protocol; family: Family }> = [
+  { file: 'tcp', protocol: 'tcp', family: 'ipv4' },
+  { file: 'tcp6', protocol: 'tcp', family: 'ipv6' },
+  { file: 'udp', protocol: 'udp', family: 'ipv4' },
+  { file: 'udp6', protocol: 'udp', family: 'ipv6' },
+];
+
+/** Which socket tables to read and which rows to keep. */
+export interface ReadSocketTableOptions {
+  procRoot?: string;
+  protocols?: readonly Protocol[];
+  /** Keep only rows in these hex states, per protocol. */
+  states?: Partial<Record<Protocol, readonly string[]>>;
+  port?: number;
+}
+
+/**
+ * Reads /proc/net/{tcp,tcp6,udp,udp6}. A table that does not exist (IPv6 disabled) counts as
+ * empty: that is a fact about the machine, not a failure.
+ */
+export function readSocketTable(options: ReadSocketTableOptions = {}): SocketRow[] {
+  const procRoot = options.procRoot ?? '/proc';
+  const protocols = options.protocols ?? ['tcp'];
+  const rows: SocketRow[] = [];
+  for (const table of TABLES) {
+    if (!protocols.includes(table.protocol)) continue;
+    let text: string;
+    try {
+      text = readFileSync(`${procRoot}/net/${table.file}`, 'latin1');
+    } catch {
+      continue;
+    }
+    const filter: ProcNetFilter = { states: options.states?.[table.protocol], port: options.port };
+    rows.push(...parseProcNet(text, table.protocol, table.family, filter));
+  }
+  return rows;
+}

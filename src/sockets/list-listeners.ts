@@ -1,0 +1,67 @@
+import { PortierError } from '../errors.js';
+import { validatePort } from '../net/port-number.js';
+import type { ProcFsOptions } from './linux-process.js';
+import type { Listener, Protocol, SocketRow } from './model.js';
+import type { RunCommand } from './run-command.js';
+
+/** Options of {@link listListeners}; every field is optional. */
+export interface ListListenersOptions extends ProcFsOptions {
+  /** Include listening TCP sockets. Default `true`. */
+  tcp?: boolean;
+  /** Include bound UDP sockets. Default `false`. */
+  udp?: boolean;
+  /** Only sockets on this local port. */
+  port?: number;
+  /** Which backend to use. Default `process.platform`. */
+  platform?: NodeJS.Platform;
+  /** How macOS and Windows backends run `lsof`/`netstat`/`tasklist`. */
+  runCommand?: RunCommand;
+}
+
+/** Every socket row bound to one port plus its listeners, from whichever backend applies. */
+export interface PlatformScan {
+  rows: SocketRow[];
+  listeners: Listener[];
+  /** Owning pids by inode (Linux) — other backends put pids on the rows. */
+  owners?: ReadonlyMap<number, readonly number[]>;
+}
+
+/** Internal: scans with the backend for `platform`; `allStates` keeps non-listening rows. */
+export async function scanPlatform(
+  options: ListListenersOptions,
+  allStates: boolean,
+): Promise<PlatformScan> {
+  const protocols: Protocol[] = [];
+  if (options.tcp !== false) protocols.push('tcp');
+  if (options.udp) protocols.push('udp');
+  if (options.port !== undefined) validatePort(options.port);
+  const platform = options.platform ?? process.platform;
+  if (platform === 'linux' || platform === 'android') {
+    const { scanLinux } = await import('./linux-listeners.js');
+    return scanLinux({ ...options, protocols, allStates });
+  }
+  if (platform === 'darwin' || platform === 'freebsd') {
+    const { scanDarwin } = await import('./darwin-listeners.js');
+    return scanDarwin({ protocols, port: options.port, runCommand: options.runCommand });
+  }
+  if (platform === 'win32') {
+    const { scanWindows } = await import('./windows-listeners.js');
+    return scanWindows({ protocols, port: options.port, runCommand: options.runCommand });
+  }
+  throw new PortierError(
+    'UNSUPPORTED_PLATFORM',
+    `portier cannot read the socket table on ${platform}.`,
+    {
+      hint: 'Supported: Linux (live from /proc), macOS (lsof), Windows (netstat).',
+    },
+  );
+}
+
+/**
+ * Every listening TCP socket (and bound UDP socket with `udp: true`), IPv4 and IPv6, with the
+ * processes that share it. Sockets whose owner cannot be seen are kept with `ownerHidden`.
+ * On Linux this reads /proc only and runs no external command.
+ */
+export async function listListeners(options: ListListenersOptions = {}): Promise<Listener[]> {
+  return (await scanPlatform(options, false)).listeners;
+}
