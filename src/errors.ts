@@ -18,8 +18,6 @@ export const ERROR_CODES = {
   NO_FREE_PORT: 3,
   /** The lease ledger lock could not be taken in time. */
   LEDGER_LOCK_TIMEOUT: 3,
-  /** The ledger file is not valid; it is set aside and started anew. */
-  LEDGER_CORRUPT: 3,
   /** The state directory cannot be created or written. */
   STATE_DIR_UNUSABLE: 3,
   /** `kill` will not signal this process (pid 0/1, itself, an ancestor, a port forwarder). */

@@ -17,11 +17,12 @@ const cache = new Map<string, { at: number; ports: Set<number> }>();
 export function listeningPorts(
   procRoot = '/proc',
   platform: NodeJS.Platform = process.platform,
+  maxAgeMs = LISTENING_PORTS_TTL_MS,
   nowMs = Date.now(),
 ): Set<number> {
   if (platform !== 'linux') return new Set();
   const hit = cache.get(procRoot);
-  if (hit && nowMs - hit.at < LISTENING_PORTS_TTL_MS) return hit.ports;
+  if (hit && nowMs - hit.at < maxAgeMs) return hit.ports;
   const rows = readSocketTable({
     procRoot,
     protocols: ['tcp'],

@@ -5,7 +5,7 @@ import { resolveStateDir } from '../state/state-dir.js';
 import { isFreeOnLoopback, LOOPBACK_HOSTS } from './bind-probe.js';
 import { type EphemeralRange, readEphemeralRange } from './kernel-port-settings.js';
 import { type Lease, updateLedger } from './lease-ledger.js';
-import { listeningPorts } from './listening-ports.js';
+import { LISTENING_PORTS_TTL_MS, listeningPorts } from './listening-ports.js';
 import { identifyProcess } from './process-liveness.js';
 
 /** How long a lease lasts by default, in ms. */
@@ -35,6 +35,11 @@ export interface PickPortOptions {
   label?: string;
   /** Never return these ports. */
   exclude?: readonly number[];
+  /**
+   * Reuse a socket-table read this recent, in ms. Default {@link LISTENING_PORTS_TTL_MS} (500);
+   * 0 reads the table on every call.
+   */
+  tableMaxAgeMs?: number;
   procRoot?: string;
   platform?: NodeJS.Platform;
 }
@@ -85,7 +90,7 @@ async function findFree(
   taken: Set<number>,
 ): Promise<number[]> {
   const count = options.count ?? 1;
-  const busy = listeningPorts(options.procRoot, options.platform);
+  const busy = listeningPorts(options.procRoot, options.platform, options.tableMaxAgeMs);
   const ports: number[] = [];
   for (const port of candidatePorts(range, options.prefer)) {
     if (taken.has(port) || busy.has(port) || isBrowserBlockedPort(port)) continue;

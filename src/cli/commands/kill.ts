@@ -113,6 +113,7 @@ export const killCommand: CommandSpec = {
     );
     if (result.before.status === 'free') return 1;
     if (!result.dryRun && !result.freed) {
+      if (values.json) return 4; // the result above already says freed: false
       throw new PortierError(
         'PORT_STILL_HELD',
         `Port ${port} is still held after signalling every holder.`,

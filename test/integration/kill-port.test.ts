@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { killPort, whoHolds } from '../../src/index.js';
+import { identifyProcess } from '../../src/ports/process-liveness.js';
+import { startFixture } from '../helpers/fixtures.js';
+import { listenHere } from '../helpers/servers.js';
+
+const gone = (pid: number) => identifyProcess(pid) === undefined;
+
+describe('killPort', () => {
+  it('frees a port held by a cooperative listener with SIGTERM alone', async () => {
+    const fixture = await startFixture('listen.mjs', ['127.0.0.1', '0']);
+    const result = await killPort(fixture.port);
+    expect(result.targets.map((t) => t.pid)).toEqual([fixture.pid]);
+    expect(result.escalated).toEqual([]);
+    expect(result.freed).toBe(true);
+    expect(gone(fixture.pid)).toBe(true);
+  });
+
+  it('sends SIGKILL after the timeout to a listener that ignores SIGTERM', async () => {
+    const fixture = await startFixture('listen.mjs', ['127.0.0.1', '0', '--ignore-sigterm']);
+    const events: string[] = [];
+    const result = await killPort(fixture.port, { timeoutMs: 200, onEvent: (e) => events.push(e.type) });
+    expect(result.escalated).toEqual([fixture.pid]);
+    expect(result.freed).toBe(true);
+    expect(events).toContain('escalate');
+    expect(gone(fixture.pid)).toBe(true);
+  });
+
+  it('signals every pid sharing the socket', async () => {
+    const fixture = await startFixture('listen.mjs', ['127.0.0.1', '0', '--share']);
+    const result = await killPort(fixture.port, { timeoutMs: 2_000 });
+    expect(result.targets.map((t) => t.pid).sort()).toEqual([fixture.pid, fixture.sharedWith].sort());
+    expect(result.freed).toBe(true);
+    expect(gone(fixture.sharedWith!)).toBe(true);
+  });
+
+  it('takes the process tree of a holder with it', async () => {
+    const fixture = await startFixture('listen.mjs', ['127.0.0.1', '0', '--children', '2']);
+    const result = await killPort(fixture.port);
+    const descendants = result.targets.filter((t) => t.role === 'descendant').map((t) => t.pid);
+    expect(descendants.sort()).toEqual([...fixture.children].sort());
+    for (const pid of fixture.children) expect(gone(pid)).toBe(true);
+  });
+
+  it('sends nothing on a dry run', async () => {
+    const fixture = await startFixture('listen.mjs', ['::1', '0']);
+    const result = await killPort(fixture.port, { dryRun: true });
+    expect(result.targets.map((t) => t.pid)).toEqual([fixture.pid]);
+    expect(gone(fixture.pid)).toBe(false);
+    expect((await whoHolds(fixture.port)).status).toBe('listening');
+  });
+
+  it('reports a free port without signalling anything', async () => {
+    const { port, server } = await listenHere('127.0.0.1');
+    await new Promise((resolve) => server.close(resolve));
+    const result = await killPort(port);
+    expect(result.before.status).toBe('free');
+    expect(result.targets).toEqual([]);
+  });
+
+  it('refuses to signal itself', async () => {
+    const { port, server } = await listenHere('127.0.0.1');
+    await expect(killPort(port)).rejects.toMatchObject({ code: 'KILL_REFUSED', pid: process.pid });
+    expect(server.listening).toBe(true);
+  });
+
+  it('refuses to signal an ancestor of the caller', async () => {
+    const fixture = await startFixture('listen.mjs', ['127.0.0.1', '0', '--children', '1']);
+    // Pretend portier runs as the fixture's child: the holder is then its parent.
+    await expect(killPort(fixture.port, { selfPid: fixture.children[0] })).rejects.toMatchObject({ code: 'KILL_REFUSED' });
+    expect(gone(fixture.pid)).toBe(false);
+  });
+
+  it('turns EPERM into KILL_PERMISSION_DENIED', async () => {
+    const fixture = await startFixture('listen.mjs', ['127.0.0.1', '0']);
+    const sendSignal = () => {
+      throw Object.assign(new Error('kill EPERM'), { code: 'EPERM' });
+    };
+    await expect(killPort(fixture.port, { sendSignal })).rejects.toMatchObject({ code: 'KILL_PERMISSION_DENIED', pid: fixture.pid });
+  });
+
+  it('rejects a bad port with INVALID_PORT', async () => {
+    await expect(killPort(0)).rejects.toMatchObject({ code: 'INVALID_PORT' });
+  });
+});
