@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
+import { readableCopy } from './readable-copy.js';
 
 /** What a listening fixture printed when ready. */
 export interface FixtureReady {
@@ -37,7 +39,9 @@ export function killQuietly(pid: number | undefined, signal: NodeJS.Signals = 'S
  * resolves once it printed its ready line. Killed, with its children, when the test ends.
  */
 export async function startFixture(name: string, args: string[] = [], wrapper: string[] = []): Promise<Fixture> {
-  const argv = [...wrapper, process.execPath, fixturePath(name), ...args];
+  // Another user may not be able to read the checkout; it runs a world-readable copy.
+  const script = wrapper.length > 0 ? join(readableCopy(), 'test/fixtures', name) : fixturePath(name);
+  const argv = [...wrapper, process.execPath, script, ...args];
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   let ready: FixtureReady | undefined;
   onTestFinished(() => {

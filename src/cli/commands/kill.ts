@@ -33,7 +33,7 @@ function renderResult(result: KillResult, ctx: CliContext, elapsedMs: number): s
   const verb = result.dryRun ? 'Would signal' : 'Signalled';
   for (const t of result.targets)
     lines.push(
-      `${verb} pid ${t.pid} ${t.name ?? ''}${t.role === 'descendant' ? ' (child of a holder)' : ''}${t.command ? `: ${t.command}` : ''}`,
+      `${verb} pid ${t.pid}${t.name ? ` (${t.name})` : ''}${t.role === 'descendant' ? ' (child of a holder)' : ''}${t.command ? `: ${t.command}` : ''}`,
     );
   for (const r of result.refusals)
     lines.push(`Left pid ${r.pid}${r.name ? ` (${r.name})` : ''} alone: ${r.reason}`);
