@@ -35,8 +35,11 @@ export function parsePsCommands(text: string): Map<number, string> {
 /** macOS (and BSD) backend: `lsof -F` for sockets and owners, `ps` for command lines. */
 export async function scanDarwin(options: DarwinScanOptions): Promise<PlatformScan> {
   const run = options.runCommand ?? defaultRun;
-  const { rows, processes } = parseLsofFields(
-    await run('lsof', lsofArgs(options.protocols, options.port)),
+  const parsed = parseLsofFields(await run('lsof', lsofArgs(options.protocols, options.port)));
+  const { processes } = parsed;
+  // lsof ORs its -i selections; keep exactly what was asked for.
+  const rows = parsed.rows.filter(
+    (row) => options.protocols.includes(row.protocol) && (options.port === undefined || row.port === options.port),
   );
   const pids = [...processes.keys()];
   if (pids.length > 0) {
