@@ -14,7 +14,7 @@ if (arg === '--version' || arg === '-v') {
       },
       (error) => {
         process.stderr.write(
-          `portier: internal error (a bug, please report it)\n${(error && error.stack) || error}\n`,
+          `portier: internal error (a bug, please report it)\n${error?.stack || error}\n`,
         );
         process.exitCode = 70;
       },

@@ -18,15 +18,35 @@ function usageError(message: string, spec?: CommandSpec): PortierError {
   return new PortierError('USAGE', message, {
     hint: spec
       ? `Usage: ${spec.usage}  (see \`portier ${spec.name} --help\`)`
-      : 'See `portier --help`.',
+      : `Commands: ${COMMANDS.map((c) => c.name).join(', ')}. See \`portier --help\`.`,
   });
+}
+
+/**
+ * The first `-<digit>` argument in a positional place, skipping the value after a string option
+ * (`--timeout -5s` is a bad timeout, not a bad port) and stopping at `--`.
+ */
+function findNegativePositional(spec: CommandSpec, argv: readonly string[]): string | undefined {
+  const takesValue = new Set<string>();
+  for (const [name, option] of Object.entries(spec.options)) {
+    if (option.type !== 'string') continue;
+    takesValue.add(`--${name}`);
+    if (option.short) takesValue.add(`-${option.short}`);
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return undefined;
+    if (takesValue.has(arg)) i++;
+    else if (/^-\d/.test(arg)) return arg;
+  }
+  return undefined;
 }
 
 /** Turns parseArgs' errors into usage errors that name the accepted form. */
 function parseCommandArgs(spec: CommandSpec, argv: string[]) {
   if (spec.portPositionals) {
     // `-1` would otherwise read as an unknown short flag; it is a bad port number.
-    const negative = argv.find((arg) => /^-\d/.test(arg));
+    const negative = findNegativePositional(spec, argv);
     if (negative !== undefined) {
       throw new PortierError(
         'INVALID_PORT',

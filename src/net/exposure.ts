@@ -1,18 +1,24 @@
+import { canonicalAddress } from '../sockets/address-text.js';
 import type { ExposureKind } from '../sockets/model.js';
 
-/** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback (`::ffff:127.0.0.1`). */
-export function isLoopbackAddress(address: string): boolean {
-  const lower = address.toLowerCase();
-  if (lower.startsWith('127.')) return true;
-  if (lower === '::1' || lower === '0:0:0:0:0:0:0:1') return true;
-  return lower.startsWith('::ffff:127.');
+/**
+ * IPv6 text in canonical form, so every spelling of an address compares equal (`0::1`,
+ * `[::1]`, `::ffff:7f00:1`); IPv4 and `*` are returned as they are.
+ */
+function normalise(address: string): string {
+  return address.includes(':') ? canonicalAddress(address) : address;
 }
 
-/** True for the wildcard addresses that accept on every interface. */
+/** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback (`::ffff:127.0.0.1`), in any IPv6 spelling. */
+export function isLoopbackAddress(address: string): boolean {
+  const text = normalise(address);
+  return text.startsWith('127.') || text === '::1' || text.startsWith('::ffff:127.');
+}
+
+/** True for the wildcard addresses that accept on every interface, in any IPv6 spelling. */
 export function isWildcardAddress(address: string): boolean {
-  return (
-    address === '0.0.0.0' || address === '::' || address === '*' || address === '::ffff:0.0.0.0'
-  );
+  const text = normalise(address);
+  return text === '0.0.0.0' || text === '::' || text === '*' || text === '::ffff:0.0.0.0';
 }
 
 /** Classifies who can reach a socket bound to `address`. */

@@ -39,7 +39,9 @@ export async function scanDarwin(options: DarwinScanOptions): Promise<PlatformSc
   const { processes } = parsed;
   // lsof ORs its -i selections; keep exactly what was asked for.
   const rows = parsed.rows.filter(
-    (row) => options.protocols.includes(row.protocol) && (options.port === undefined || row.port === options.port),
+    (row) =>
+      options.protocols.includes(row.protocol) &&
+      (options.port === undefined || row.port === options.port),
   );
   const pids = [...processes.keys()];
   if (pids.length > 0) {

@@ -71,6 +71,19 @@ export function formatIpv6(bytes: readonly number[]): string {
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
 }
 
+/** `ADDR:PORT` as the kernel prints it: 8 (IPv4) or 32 (IPv6) hex digits, then 4. */
+const HEX_ENDPOINT: Record<Family, RegExp> = {
+  ipv4: /^[0-9A-Fa-f]{8}:[0-9A-Fa-f]{4}$/,
+  ipv6: /^[0-9A-Fa-f]{32}:[0-9A-Fa-f]{4}$/,
+};
+const DIGITS = /^\d+$/;
+
+/** True when the fields decode to real values; a damaged line must not become a NaN row. */
+function isWellFormed(f: readonly string[], family: Family): boolean {
+  const endpoint = HEX_ENDPOINT[family];
+  return endpoint.test(f[1]!) && endpoint.test(f[2]!) && DIGITS.test(f[7]!) && DIGITS.test(f[9]!);
+}
+
 /** Splits a line into whitespace-separated fields, stopping after `max` fields. */
 function fields(line: string, max: number): string[] {
   const out: string[] = [];
@@ -114,6 +127,7 @@ export function parseProcNet(
     const colon = local.indexOf(':');
     if (colon < 0) continue;
     if (wantPortHex !== undefined && local.slice(colon + 1) !== wantPortHex) continue;
+    if (!isWellFormed(f, family)) continue;
     rows.push(toRow(f, protocol, family));
   }
   return rows;

@@ -55,9 +55,10 @@ export function parsePasswd(text: string): Map<number, string> {
   const users = new Map<number, string>();
   for (const line of text.split('\n')) {
     const parts = line.split(':');
-    if (parts.length < 3 || line.startsWith('#')) continue;
+    // Digits only: Number('') is 0, so a NIS `+::::::` line would otherwise name root `+`.
+    if (parts.length < 3 || line.startsWith('#') || !/^\d+$/.test(parts[2]!)) continue;
     const uid = Number(parts[2]);
-    if (Number.isInteger(uid) && !users.has(uid)) users.set(uid, parts[0]!);
+    if (!users.has(uid)) users.set(uid, parts[0]!);
   }
   return users;
 }

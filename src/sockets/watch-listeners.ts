@@ -50,15 +50,15 @@ export async function watchListeners(
     for (const change of diffListeners(previous, current)) onChange(change);
     previous = current;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, intervalMs);
-      options.signal?.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
+      // The abort listener is removed after every wait: one added per scan and never removed
+      // piled up (MaxListenersExceededWarning after 11 scans of `portier ls --watch`).
+      const done = () => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, intervalMs);
+      options.signal?.addEventListener('abort', done, { once: true });
     });
   }
 }

@@ -5,7 +5,10 @@ import { startFixture } from '../helpers/fixtures.js';
 import { listenHere } from '../helpers/servers.js';
 
 const isRoot = process.getuid?.() === 0;
-if (!isRoot) console.warn('cli-kill: the other-user test needs root to start processes as other uids (setpriv); it is skipped.');
+if (!isRoot)
+  console.warn(
+    'cli-kill: the other-user test needs root to start processes as other uids (setpriv); it is skipped.',
+  );
 
 describe('portier kill', () => {
   it('frees a port whose holder ignores SIGTERM, via SIGKILL after --timeout', async () => {
@@ -43,15 +46,28 @@ describe('portier kill', () => {
     expect(run.stdout).toContain(`Nothing holds port ${port}`);
   });
 
-  it.skipIf(!isRoot)('explains a holder of another user it cannot see, without a stack', async () => {
-    const fixture = await startFixture('listen.mjs', ['127.0.0.1', '0'], ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']);
-    const wrapper = ['setpriv', '--reuid=1000', '--regid=1000', '--clear-groups'];
-    const run = await runCli(['kill', String(fixture.port), '--json'], { wrapper, env: { HOME: '/tmp', PORTIER_STATE_DIR: '/tmp/portier-uid1000' } });
-    expect(run.code).toBe(4);
-    expect(JSON.parse(run.stdout).error.code).toBe('OWNER_NOT_VISIBLE');
-    const human = await runCli(['kill', String(fixture.port)], { wrapper, env: { HOME: '/tmp' } });
-    expect(human.stderr).toContain('sudo portier kill');
-    expect(human.stderr).not.toMatch(/\n\s+at /);
-    expect(identifyProcess(fixture.pid)).toBeDefined();
-  });
+  it.skipIf(!isRoot)(
+    'explains a holder of another user it cannot see, without a stack',
+    async () => {
+      const fixture = await startFixture(
+        'listen.mjs',
+        ['127.0.0.1', '0'],
+        ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'],
+      );
+      const wrapper = ['setpriv', '--reuid=1000', '--regid=1000', '--clear-groups'];
+      const run = await runCli(['kill', String(fixture.port), '--json'], {
+        wrapper,
+        env: { HOME: '/tmp', PORTIER_STATE_DIR: '/tmp/portier-uid1000' },
+      });
+      expect(run.code).toBe(4);
+      expect(JSON.parse(run.stdout).error.code).toBe('OWNER_NOT_VISIBLE');
+      const human = await runCli(['kill', String(fixture.port)], {
+        wrapper,
+        env: { HOME: '/tmp' },
+      });
+      expect(human.stderr).toContain('sudo portier kill');
+      expect(human.stderr).not.toMatch(/\n\s+at /);
+      expect(identifyProcess(fixture.pid)).toBeDefined();
+    },
+  );
 });

@@ -7,7 +7,11 @@ describe('portier pick', () => {
   it('never prints the same port to 20 processes started at the same moment', async () => {
     const env = { PORTIER_STATE_DIR: tempDir() };
     // A narrow range makes a collision likely if the ledger did not serialise the picks.
-    const runs = await Promise.all(Array.from({ length: 20 }, () => runCli(['pick', '--range', '61100-61130'], { env, timeoutMs: 30_000 })));
+    const runs = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        runCli(['pick', '--range', '61100-61130'], { env, timeoutMs: 30_000 }),
+      ),
+    );
     for (const run of runs) expect(run.code, run.stderr).toBe(0);
     const ports = runs.map((run) => Number(run.stdout.trim()));
     expect(ports.every((p) => p >= 61100 && p <= 61130)).toBe(true);
@@ -18,7 +22,9 @@ describe('portier pick', () => {
     const env = { PORTIER_STATE_DIR: tempDir() };
     const plain = await runCli(['pick', '--count', '3'], { env });
     expect(plain.stdout.trim().split('\n')).toHaveLength(3);
-    const json = await runCli(['pick', '--json', '--prefer', '61200', '--range', '61200-61210'], { env });
+    const json = await runCli(['pick', '--json', '--prefer', '61200', '--range', '61200-61210'], {
+      env,
+    });
     const result = JSON.parse(json.stdout);
     expect(Object.keys(result).sort()).toEqual(['leases', 'port', 'ports', 'range']);
     expect(result.port).toBe(61200);
@@ -27,7 +33,9 @@ describe('portier pick', () => {
 
   it('exits 3 with NO_FREE_PORT when every port of the range is taken', async () => {
     const { port } = await listenHere('127.0.0.1');
-    const run = await runCli(['pick', '--range', `${port}-${port}`, '--json'], { env: { PORTIER_STATE_DIR: tempDir() } });
+    const run = await runCli(['pick', '--range', `${port}-${port}`, '--json'], {
+      env: { PORTIER_STATE_DIR: tempDir() },
+    });
     expect(run.code).toBe(3);
     expect(JSON.parse(run.stdout).error.code).toBe('NO_FREE_PORT');
   });

@@ -3,8 +3,8 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readableCopy } from './readable-copy.js';
 import { onTestFinished } from 'vitest';
+import { readableCopy } from './readable-copy.js';
 
 /** The built CLI entry, as a user runs it. `npm test` builds first. */
 export const CLI = fileURLToPath(new URL('../../bin/portier.cjs', import.meta.url));
@@ -17,7 +17,10 @@ export interface CliRun {
 }
 
 /** Runs the built `portier` with `args` and resolves when it exits. */
-export function runCli(args: string[], options: { env?: Record<string, string>; wrapper?: string[]; timeoutMs?: number } = {}): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  options: { env?: Record<string, string>; wrapper?: string[]; timeoutMs?: number } = {},
+): Promise<CliRun> {
   // Another user may not be able to read the checkout; it runs a world-readable copy.
   const cli = options.wrapper?.length ? join(readableCopy(), 'bin/portier.cjs') : CLI;
   const argv = [...(options.wrapper ?? []), process.execPath, cli, ...args];
@@ -69,7 +72,10 @@ export interface RunningCli {
 }
 
 /** Starts the built `portier` with `args` without waiting for it; killed by pid when the test ends. */
-export function startCli(args: string[], options: { env?: Record<string, string> } = {}): RunningCli {
+export function startCli(
+  args: string[],
+  options: { env?: Record<string, string> } = {},
+): RunningCli {
   const child = spawn(process.execPath, [CLI, ...args], {
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -100,7 +106,10 @@ export function startCli(args: string[], options: { env?: Record<string, string>
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; stderr: ${stderr}`)),
+        () =>
+          reject(
+            new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; stderr: ${stderr}`),
+          ),
         timeoutMs,
       );
     });
@@ -121,7 +130,8 @@ export function startCli(args: string[], options: { env?: Record<string, string>
           return true;
         };
         const gone = () => {
-          if (!check()) reject(new Error(`portier exited before printing the line; stderr: ${stderr}`));
+          if (!check())
+            reject(new Error(`portier exited before printing the line; stderr: ${stderr}`));
         };
         if (check()) return;
         child.stdout.on('lines', check);

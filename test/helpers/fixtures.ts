@@ -38,9 +38,14 @@ export function killQuietly(pid: number | undefined, signal: NodeJS.Signals = 'S
  * Starts `node test/fixtures/<name> ...args` (optionally through a wrapper such as setpriv) and
  * resolves once it printed its ready line. Killed, with its children, when the test ends.
  */
-export async function startFixture(name: string, args: string[] = [], wrapper: string[] = []): Promise<Fixture> {
+export async function startFixture(
+  name: string,
+  args: string[] = [],
+  wrapper: string[] = [],
+): Promise<Fixture> {
   // Another user may not be able to read the checkout; it runs a world-readable copy.
-  const script = wrapper.length > 0 ? join(readableCopy(), 'test/fixtures', name) : fixturePath(name);
+  const script =
+    wrapper.length > 0 ? join(readableCopy(), 'test/fixtures', name) : fixturePath(name);
   const argv = [...wrapper, process.execPath, script, ...args];
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   let ready: FixtureReady | undefined;
@@ -59,7 +64,9 @@ export async function startFixture(name: string, args: string[] = [], wrapper: s
       const end = buffer.indexOf('\n');
       if (end >= 0) resolve(buffer.slice(0, end));
     });
-    child.once('exit', (code) => reject(new Error(`fixture ${name} exited with ${code}: ${stderr}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`fixture ${name} exited with ${code}: ${stderr}`)),
+    );
   });
   ready = JSON.parse(line) as FixtureReady;
   return { ...ready, child };

@@ -8,7 +8,9 @@ export const VIEWER_UID = 1000;
 
 function findSetpriv(): string | undefined {
   try {
-    return execFileSync('sh', ['-c', 'command -v setpriv'], { encoding: 'utf8' }).trim() || undefined;
+    return (
+      execFileSync('sh', ['-c', 'command -v setpriv'], { encoding: 'utf8' }).trim() || undefined
+    );
   } catch {
     return undefined;
   }
@@ -23,7 +25,8 @@ export const SETPRIV = findSetpriv();
  */
 export function otherUserSkipReason(): string | undefined {
   if (process.platform !== 'linux') return `they need Linux /proc (this is ${process.platform})`;
-  if (process.getuid?.() !== 0) return `switching uid needs root (running as uid ${process.getuid?.()})`;
+  if (process.getuid?.() !== 0)
+    return `switching uid needs root (running as uid ${process.getuid?.()})`;
   if (!SETPRIV) return 'setpriv(1) is not installed (util-linux)';
   return undefined;
 }

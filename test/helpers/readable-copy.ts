@@ -14,12 +14,14 @@ let copy: string | undefined;
 export function readableCopy(): string {
   if (copy) return copy;
   const dir = mkdtempSync(join(tmpdir(), 'portier-readable-'));
-  for (const sub of ['bin', 'dist', 'test/fixtures']) mkdirSync(join(dir, sub), { recursive: true });
+  for (const sub of ['bin', 'dist', 'test/fixtures'])
+    mkdirSync(join(dir, sub), { recursive: true });
   cpSync(join(root, 'package.json'), join(dir, 'package.json'));
   cpSync(join(root, 'bin/portier.cjs'), join(dir, 'bin/portier.cjs'));
   cpSync(join(root, 'dist/cli.cjs'), join(dir, 'dist/cli.cjs'));
   for (const name of readdirSync(join(root, 'test/fixtures'))) {
-    if (name.endsWith('.mjs')) cpSync(join(root, 'test/fixtures', name), join(dir, 'test/fixtures', name));
+    if (name.endsWith('.mjs'))
+      cpSync(join(root, 'test/fixtures', name), join(dir, 'test/fixtures', name));
   }
   for (const sub of ['', 'bin', 'dist', 'test', 'test/fixtures']) chmodSync(join(dir, sub), 0o755);
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));

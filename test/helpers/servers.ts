@@ -2,7 +2,10 @@ import { createServer, type Server } from 'node:net';
 import { onTestFinished } from 'vitest';
 
 /** Listens in this process on host:port (0 = any) and closes when the test ends. */
-export async function listenHere(host: string, port = 0): Promise<{ server: Server; port: number }> {
+export async function listenHere(
+  host: string,
+  port = 0,
+): Promise<{ server: Server; port: number }> {
   const server = createServer((socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -19,7 +19,10 @@ describe('killPort', () => {
   it('sends SIGKILL after the timeout to a listener that ignores SIGTERM', async () => {
     const fixture = await startFixture('listen.mjs', ['127.0.0.1', '0', '--ignore-sigterm']);
     const events: string[] = [];
-    const result = await killPort(fixture.port, { timeoutMs: 200, onEvent: (e) => events.push(e.type) });
+    const result = await killPort(fixture.port, {
+      timeoutMs: 200,
+      onEvent: (e) => events.push(e.type),
+    });
     expect(result.escalated).toEqual([fixture.pid]);
     expect(result.freed).toBe(true);
     expect(events).toContain('escalate');
@@ -29,7 +32,9 @@ describe('killPort', () => {
   it('signals every pid sharing the socket', async () => {
     const fixture = await startFixture('listen.mjs', ['127.0.0.1', '0', '--share']);
     const result = await killPort(fixture.port, { timeoutMs: 2_000 });
-    expect(result.targets.map((t) => t.pid).sort()).toEqual([fixture.pid, fixture.sharedWith].sort());
+    expect(result.targets.map((t) => t.pid).sort()).toEqual(
+      [fixture.pid, fixture.sharedWith].sort(),
+    );
     expect(result.freed).toBe(true);
     expect(gone(fixture.sharedWith!)).toBe(true);
   });
@@ -67,7 +72,9 @@ describe('killPort', () => {
   it('refuses to signal an ancestor of the caller', async () => {
     const fixture = await startFixture('listen.mjs', ['127.0.0.1', '0', '--children', '1']);
     // Pretend portier runs as the fixture's child: the holder is then its parent.
-    await expect(killPort(fixture.port, { selfPid: fixture.children[0] })).rejects.toMatchObject({ code: 'KILL_REFUSED' });
+    await expect(killPort(fixture.port, { selfPid: fixture.children[0] })).rejects.toMatchObject({
+      code: 'KILL_REFUSED',
+    });
     expect(gone(fixture.pid)).toBe(false);
   });
 
@@ -76,7 +83,10 @@ describe('killPort', () => {
     const sendSignal = () => {
       throw Object.assign(new Error('kill EPERM'), { code: 'EPERM' });
     };
-    await expect(killPort(fixture.port, { sendSignal })).rejects.toMatchObject({ code: 'KILL_PERMISSION_DENIED', pid: fixture.pid });
+    await expect(killPort(fixture.port, { sendSignal })).rejects.toMatchObject({
+      code: 'KILL_PERMISSION_DENIED',
+      pid: fixture.pid,
+    });
   });
 
   it('rejects a bad port with INVALID_PORT', async () => {

@@ -23,7 +23,11 @@ describe('pickPort', () => {
 
   it('skips a preferred port held on 127.0.0.1 only', async () => {
     const { port: held } = await listenHere('127.0.0.1');
-    const result = await pickPort({ prefer: held, range: { from: held, to: held + 1 }, stateDir: tempDir() });
+    const result = await pickPort({
+      prefer: held,
+      range: { from: held, to: held + 1 },
+      stateDir: tempDir(),
+    });
     expect(result.port).toBe(held + 1);
   });
 
@@ -57,7 +61,9 @@ describe('pickPort', () => {
 
   it('lets a lease die with its owner process', async () => {
     const stateDir = tempDir();
-    const owner = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)'], { stdio: 'ignore' });
+    const owner = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)'], {
+      stdio: 'ignore',
+    });
     try {
       const range = { from: 61020, to: 61020 };
       await pickPort({ range, stateDir, owner: owner.pid! });

@@ -4,11 +4,26 @@ import { candidatePorts, defaultPickRange } from '../../src/ports/pick-port.js';
 
 describe('defaultPickRange', () => {
   it.each([
-    [{ from: 32768, to: 60999 }, { from: 61000, to: 65535 }],
-    [{ from: 49152, to: 65535 }, { from: 49152, to: 65535 }],
-    [{ from: 1024, to: 65535 }, { from: 49152, to: 65535 }],
-    [{ from: 50000, to: 65500 }, { from: 49152, to: 49999 }],
-    [{ from: 10000, to: 20000 }, { from: 49152, to: 65535 }],
+    [
+      { from: 32768, to: 60999 },
+      { from: 61000, to: 65535 },
+    ],
+    [
+      { from: 49152, to: 65535 },
+      { from: 49152, to: 65535 },
+    ],
+    [
+      { from: 1024, to: 65535 },
+      { from: 49152, to: 65535 },
+    ],
+    [
+      { from: 50000, to: 65500 },
+      { from: 49152, to: 49999 },
+    ],
+    [
+      { from: 10000, to: 20000 },
+      { from: 49152, to: 65535 },
+    ],
   ])('ephemeral %o gives %o', (ephemeral, expected) => {
     expect(defaultPickRange({ ...ephemeral, source: 'kernel' })).toEqual(expected);
   });
@@ -28,7 +43,10 @@ describe('candidatePorts', () => {
 
 describe('parseLedger', () => {
   it.each([
-    ['{"version":1,"leases":[{"port":5,"pid":1,"expiresAt":9}]}', [{ port: 5, pid: 1, expiresAt: 9 }]],
+    [
+      '{"version":1,"leases":[{"port":5,"pid":1,"expiresAt":9}]}',
+      [{ port: 5, pid: 1, expiresAt: 9 }],
+    ],
     ['{"version":1,"leases":[{"port":"5","pid":1,"expiresAt":9}, null]}', []],
     ['{"version":2,"leases":[]}', undefined],
     ['{"version":1}', undefined],
@@ -44,10 +62,14 @@ describe('pruneLeases', () => {
 
   it('drops expired leases and leases of dead owners, asking once per owner', () => {
     const asked: number[] = [];
-    const kept = pruneLeases([lease(1, 10, 100), lease(2, 10, 100), lease(3, 20, 100), lease(4, 30, 5)], 50, (l) => {
-      asked.push(l.pid);
-      return l.pid !== 20;
-    });
+    const kept = pruneLeases(
+      [lease(1, 10, 100), lease(2, 10, 100), lease(3, 20, 100), lease(4, 30, 5)],
+      50,
+      (l) => {
+        asked.push(l.pid);
+        return l.pid !== 20;
+      },
+    );
     expect(kept.map((l) => l.port)).toEqual([1, 2]);
     expect(asked).toEqual([10, 20]);
   });

@@ -4,7 +4,8 @@ import { listListeners, whoHolds } from '../../src/index.js';
 import { lsofArgs } from '../../src/sockets/darwin-listeners.js';
 import type { RunCommand } from '../../src/sockets/run-command.js';
 
-const captured = (name: string) => readFileSync(new URL(`../fixtures/captured/${name}`, import.meta.url), 'utf8');
+const captured = (name: string) =>
+  readFileSync(new URL(`../fixtures/captured/${name}`, import.meta.url), 'utf8');
 
 /** Answers each platform command with captured output and records what was run. */
 function replay(outputs: Record<string, string>, calls: string[][] = []): RunCommand {
@@ -17,7 +18,10 @@ function replay(outputs: Record<string, string>, calls: string[][] = []): RunCom
 }
 
 describe('Windows backend (netstat -ano + tasklist, captured German output)', () => {
-  const runCommand = replay({ netstat: captured('netstat-windows-de.txt'), tasklist: captured('tasklist-de.csv') });
+  const runCommand = replay({
+    netstat: captured('netstat-windows-de.txt'),
+    tasklist: captured('tasklist-de.csv'),
+  });
 
   it('lists listeners with process names from tasklist, IPv4 and IPv6', async () => {
     const listeners = await listListeners({ platform: 'win32', runCommand });
@@ -31,9 +35,16 @@ describe('Windows backend (netstat -ano + tasklist, captured German output)', ()
   });
 
   it('gives the same listeners for the English sample', async () => {
-    const en = await listListeners({ platform: 'win32', runCommand: replay({ netstat: captured('netstat-windows-en.txt'), tasklist: captured('tasklist-en.csv') }) });
+    const en = await listListeners({
+      platform: 'win32',
+      runCommand: replay({
+        netstat: captured('netstat-windows-en.txt'),
+        tasklist: captured('tasklist-en.csv'),
+      }),
+    });
     const de = await listListeners({ platform: 'win32', runCommand });
-    const key = (l: { address: string; port: number; processes: { pid: number }[] }) => `${l.address}:${l.port}/${l.processes.map((p) => p.pid)}`;
+    const key = (l: { address: string; port: number; processes: { pid: number }[] }) =>
+      `${l.address}:${l.port}/${l.processes.map((p) => p.pid)}`;
     expect(de.map(key)).toEqual(en.map(key));
   });
 
@@ -69,6 +80,8 @@ describe('macOS backend (lsof -F + ps)', () => {
 
 describe('unsupported platform', () => {
   it('fails with UNSUPPORTED_PLATFORM', async () => {
-    await expect(listListeners({ platform: 'aix' })).rejects.toMatchObject({ code: 'UNSUPPORTED_PLATFORM' });
+    await expect(listListeners({ platform: 'aix' })).rejects.toMatchObject({
+      code: 'UNSUPPORTED_PLATFORM',
+    });
   });
 });

@@ -43,7 +43,7 @@ function renderResult(result: KillResult, ctx: CliContext, elapsedMs: number): s
     );
   if (result.dryRun) lines.push('Dry run: nothing was sent.');
   else if (result.freed)
-    lines.push(ctx.color.green(`Port ${port} is free`) + ` (${formatDuration(elapsedMs)}).`);
+    lines.push(`${ctx.color.green(`Port ${port} is free`)} (${formatDuration(elapsedMs)}).`);
   if (!result.dryRun && result.after.timeWait > 0)
     lines.push(
       `${result.after.timeWait} connection(s) remain in TIME_WAIT; servers using SO_REUSEADDR (Node does) can bind now.`,

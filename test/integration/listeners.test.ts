@@ -1,0 +1,108 @@
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { userInfo } from 'node:os';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Listener, listListeners, whoHolds } from '../../src/index.js';
+import { assertCliBuilt, runCli } from '../helpers/cli.js';
+import { type Fixture, startFixture } from '../helpers/fixtures.js';
+import { createTimeWaitPort } from '../helpers/time-wait.js';
+
+/** The listeners a fixture holds: on its port and naming its pid (another test may share the port number). */
+function listenersOf(listeners: readonly Listener[], fixture: Fixture): Listener[] {
+  return listeners.filter(
+    (l) => l.port === fixture.port && l.processes.some((p) => p.pid === fixture.pid),
+  );
+}
+
+describe('listListeners on live loopback listeners', () => {
+  const me = { uid: process.getuid!(), user: userInfo().username };
+
+  it.each([
+    { host: '127.0.0.1', family: 'ipv4', exposure: 'loopback' },
+    { host: '::1', family: 'ipv6', exposure: 'loopback' },
+    { host: '0.0.0.0', family: 'ipv4', exposure: 'all-interfaces' },
+    { host: '::', family: 'ipv6', exposure: 'all-interfaces' },
+    // 127.0.0.2 is loopback too: the whole of 127.0.0.0/8 is (RFC 1122 3.2.1.3).
+    { host: '127.0.0.2', family: 'ipv4', exposure: 'loopback' },
+  ])('reports $host as $family, $exposure, with the fixture process', async (want) => {
+    const fixture = await startFixture('listen.mjs', [want.host, '0']);
+    const mine = listenersOf(await listListeners(), fixture);
+    expect(mine).toHaveLength(1);
+    const listener = mine[0]!;
+    expect(listener).toMatchObject({
+      protocol: 'tcp',
+      family: want.family,
+      address: want.host,
+      port: fixture.port,
+      exposure: want.exposure,
+      ownerHidden: false,
+      uid: me.uid,
+      user: me.user,
+    });
+    expect(listener.processes).toHaveLength(1);
+    const process0 = listener.processes[0]!;
+    expect(process0).toMatchObject({
+      pid: fixture.pid,
+      name: 'node',
+      uid: me.uid,
+      user: me.user,
+      cwd: process.cwd(),
+    });
+    expect(process0.command).toContain('listen.mjs');
+  });
+
+  it('shows both pids on ONE listener when a forked pair shares a socket', async () => {
+    const fixture = await startFixture('listen.mjs', ['127.0.0.1', '0', '--share']);
+    expect(fixture.sharedWith).toBeTypeOf('number');
+    const mine = (await listListeners()).filter((l) => l.port === fixture.port);
+    expect(mine).toHaveLength(1);
+    const pids = mine[0]!.processes.map((p) => p.pid).sort((a, b) => a - b);
+    expect(pids).toEqual([fixture.pid, fixture.sharedWith!].sort((a, b) => a - b));
+  });
+
+  it('includes a bound UDP socket with udp: true and leaves it out without', async () => {
+    const fixture = await startFixture('listen.mjs', ['127.0.0.1', '0', '--udp']);
+    const withUdp = listenersOf(await listListeners({ udp: true }), fixture);
+    expect(withUdp).toHaveLength(1);
+    expect(withUdp[0]).toMatchObject({
+      protocol: 'udp',
+      family: 'ipv4',
+      address: '127.0.0.1',
+      exposure: 'loopback',
+    });
+    expect(listenersOf(await listListeners(), fixture)).toEqual([]);
+  });
+});
+
+describe('whoHolds on live ports', () => {
+  beforeAll(assertCliBuilt);
+
+  it('reports a port with only TIME_WAIT leftovers as time-wait-only, and `portier who` exits 0', async () => {
+    const port = await createTimeWaitPort();
+    const holders = await whoHolds(port);
+    expect(holders.status).toBe('time-wait-only');
+    expect(holders.timeWait).toBeGreaterThanOrEqual(1);
+    expect(holders.listeners).toEqual([]);
+    const run = await runCli(['who', String(port)]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`Port ${port}: time-wait-only`);
+    expect(run.stdout).toContain('TIME_WAIT');
+  });
+
+  it('reports a port nothing uses as free', async () => {
+    const server = createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as { port: number };
+    server.close();
+    await once(server, 'close');
+    const holders = await whoHolds(port);
+    expect(holders).toEqual({ port, status: 'free', listeners: [], timeWait: 0, connections: [] });
+  });
+
+  it('reports a live listener as listening, with its process', async () => {
+    const fixture = await startFixture('listen.mjs', ['127.0.0.1', '0']);
+    const holders = await whoHolds(fixture.port);
+    expect(holders.status).toBe('listening');
+    expect(holders.listeners.flatMap((l) => l.processes.map((p) => p.pid))).toContain(fixture.pid);
+  });
+});
