@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   INVALID_PORT_RANGE: 2,
   /** A flag or option value the command does not accept. */
   INVALID_OPTION: 2,
+  /** A probe target that is not one of the accepted forms. */
+  INVALID_TARGET: 2,
   /** Unknown command, unknown flag or missing argument. */
   USAGE: 2,
   /** No port in the requested range is free on every loopback address and family. */

@@ -2,6 +2,19 @@
  * portier — the doorman of 127.0.0.1. The library never prints, exits, or reads
  * `process.env`/argv: the CLI is one client of it among others.
  */
+
+export { diagnose, reportFromFacts } from './doctor/diagnose.js';
+export { type SelfTestReport, selfTest } from './doctor/self-test.js';
+export type { DiagnoseOptions } from './doctor/target-facts.js';
+export type {
+  DoctorReport,
+  Finding,
+  FindingCode,
+  Severity,
+  TargetFacts,
+  WatchedProcess,
+} from './doctor/types.js';
+export { diagnoseWhileRunning, type WatchOptions } from './doctor/watch-process.js';
 export {
   ERROR_CODES,
   type ErrorCode,
@@ -25,6 +38,13 @@ export {
   parsePortRange,
 } from './net/port-number.js';
 export { type PortRangeClass, portRangeClass } from './net/port-range-class.js';
+export {
+  formatHostPort,
+  parseTarget,
+  TARGET_FORMS,
+  type Target,
+  type TargetKind,
+} from './net/target.js';
 export { type BindOutcome, isFreeOnLoopback, probeBind } from './ports/bind-probe.js';
 export {
   type DescribePortOptions,
@@ -52,6 +72,23 @@ export {
   type PickResult,
   pickPort,
 } from './ports/pick-port.js';
+export { DEFAULT_PROBE_TIMEOUT_MS, type ProbeOptions, probe } from './probes/probe.js';
+export type { HostLookup, ResolvedAddress } from './probes/resolve-host.js';
+export type {
+  Attempt,
+  AttemptOutcome,
+  ProbeProblem,
+  ProbeResult,
+  ProbeStatus,
+  ProtocolProbe,
+} from './probes/types.js';
+export {
+  DEFAULT_WAIT_TIMEOUT_MS,
+  type WaitOptions,
+  type WaitResult,
+  type WaitTargetState,
+  waitFor,
+} from './probes/wait.js';
 export { type ListListenersOptions, listListeners } from './sockets/list-listeners.js';
 export type {
   ExposureKind,
@@ -75,6 +112,7 @@ export {
   type HoldStatus,
   type PortConnection,
   type PortHolders,
+  type WhoHoldsOptions,
   whoHolds,
 } from './sockets/who-holds.js';
 export { resolveStateDir } from './state/state-dir.js';

@@ -34,4 +34,19 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'free a port: stop every process holding it, verify it is free',
     load: async () => (await import('./commands/kill.js')).killCommand,
   },
+  {
+    name: 'check',
+    summary: 'probe a target once and classify the outcome per address',
+    load: async () => (await import('./commands/check.js')).checkCommand,
+  },
+  {
+    name: 'wait',
+    summary: 'wait until targets are ready (or a port is free), then run a command',
+    load: async () => (await import('./commands/wait.js')).waitCommand,
+  },
+  {
+    name: 'doctor',
+    summary: 'why a target cannot be reached: cause, evidence, fix (or a loopback self-test)',
+    load: async () => (await import('./commands/doctor.js')).doctorCommand,
+  },
 ];

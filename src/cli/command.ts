@@ -31,6 +31,8 @@ export interface OptionSpec {
 export interface ParsedArgs {
   values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   positionals: string[];
+  /** The argv after `--`, for commands that run one. */
+  command?: string[];
 }
 
 /** A command: its help, its options and what it does. Returns the exit status. */
@@ -43,6 +45,8 @@ export interface CommandSpec {
   options: Record<string, OptionSpec>;
   /** Names of positional arguments that are port numbers (for the `-1` rule). */
   portPositionals?: boolean;
+  /** Takes a command to run after `--`. */
+  acceptsCommand?: boolean;
   minPositionals?: number;
   maxPositionals?: number;
   run(args: ParsedArgs, ctx: CliContext): Promise<number>;

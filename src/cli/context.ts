@@ -33,7 +33,10 @@ export function createContext(): CliContext {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // A getter: touching process.stdin builds a stream (~3 ms) most commands never use.
+    get stdin() {
+      return process.stdin;
+    },
     env,
     color: pc.createColors(shouldColor(process.stdout.isTTY, env)),
     colorErr: pc.createColors(shouldColor(process.stderr.isTTY, env)),

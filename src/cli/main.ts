@@ -4,6 +4,7 @@ import {
   type CliContext,
   COMMON_OPTIONS,
   type CommandSpec,
+  type ParsedArgs,
   toParseArgsOptions,
 } from './command.js';
 import { COMMANDS } from './command-table.js';
@@ -122,12 +123,21 @@ export async function main(argv: string[], ctx: CliContext = createContext()): P
       );
     }
     const spec = await entry.load();
-    const parsed = parseCommandArgs(spec, rest);
+    // Everything after `--` is a command to run (`portier wait … -- npm test`), not our flags.
+    const dash = spec.acceptsCommand ? rest.indexOf('--') : -1;
+    const own = dash >= 0 ? rest.slice(0, dash) : rest;
+    const parsed = parseCommandArgs(spec, own);
     if (parsed.values.help) {
       ctx.stdout.write(renderCommandHelp(spec));
       return 0;
     }
-    return await spec.run({ values: parsed.values, positionals: parsed.positionals }, ctx);
+    const args: ParsedArgs = { values: parsed.values, positionals: parsed.positionals };
+    if (dash >= 0) {
+      args.command = rest.slice(dash + 1);
+      if (args.command.length === 0)
+        throw usageError('Nothing after `--`: give the command to run.', spec);
+    }
+    return await spec.run(args, ctx);
   } catch (error) {
     return reportError(error, ctx, json);
   }

@@ -138,7 +138,7 @@ function toRow(f: string[], protocol: Protocol, family: Family): SocketRow {
   const [remoteAddr = '', remotePort = '0'] = f[2]!.split(':');
   const queues = f[4]!.split(':');
   const state = protocol === 'udp' ? 'unconnected' : (TCP_STATES[f[3]!] ?? 'unknown');
-  return {
+  const row: SocketRow = {
     protocol,
     family,
     address: decodeProcAddress(localAddr),
@@ -150,4 +150,5 @@ function toRow(f: string[], protocol: Protocol, family: Family): SocketRow {
     inode: Number(f[9]),
     acceptQueue: Number.parseInt(queues[1] ?? '0', 16),
   };
+  return row;
 }

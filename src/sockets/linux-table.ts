@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { type ProcNetFilter, parseProcNet } from './linux-proc-net.js';
+import { PROC_STATE_LISTEN, type ProcNetFilter, parseProcNet } from './linux-proc-net.js';
+import { readListenSection } from './listen-section.js';
 import type { Family, Protocol, SocketRow } from './model.js';
 
 const TABLES: ReadonlyArray<{ file: string; protocol: Protocol; family: Family }> = [
@@ -28,13 +29,17 @@ export function readSocketTable(options: ReadSocketTableOptions = {}): SocketRow
   const rows: SocketRow[] = [];
   for (const table of TABLES) {
     if (!protocols.includes(table.protocol)) continue;
+    const states = options.states?.[table.protocol];
+    const listenersOnly =
+      table.protocol === 'tcp' && states?.length === 1 && states[0] === PROC_STATE_LISTEN;
     let text: string;
     try {
-      text = readFileSync(`${procRoot}/net/${table.file}`, 'latin1');
+      const path = `${procRoot}/net/${table.file}`;
+      text = listenersOnly ? readListenSection(path) : readFileSync(path, 'latin1');
     } catch {
       continue;
     }
-    const filter: ProcNetFilter = { states: options.states?.[table.protocol], port: options.port };
+    const filter: ProcNetFilter = { states, port: options.port };
     rows.push(...parseProcNet(text, table.protocol, table.family, filter));
   }
   return rows;

@@ -47,6 +47,8 @@ export interface SocketRow {
   pids?: number[];
   /** Accept queue: connections waiting to be accepted (Linux rx_queue of a listener). */
   acceptQueue?: number;
+  /** Accept queue limit of a listener, where the platform reports it (not /proc/net/tcp). */
+  acceptBacklog?: number;
 }
 
 /** A process as portier can see it. Fields it cannot read are undefined, never guessed. */
@@ -83,4 +85,6 @@ export interface Listener {
   inode?: number;
   /** Connections waiting to be accepted (Linux only). */
   acceptQueue?: number;
+  /** Most connections the accept queue holds, where the platform reports it (not /proc). */
+  acceptBacklog?: number;
 }

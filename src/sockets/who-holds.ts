@@ -40,6 +40,8 @@ export interface PortHolders {
   timeWait: number;
   /** Other connections with this local port (not TIME_WAIT). */
   connections: PortConnection[];
+  /** Whether `timeWait` and `connections` were read (always when no listener holds the port). */
+  connectionsCounted: boolean;
 }
 
 /** Decides the {@link HoldStatus} from what was found; pure. */
@@ -73,16 +75,33 @@ function toConnection(
   return connection;
 }
 
+/** Options of {@link whoHolds}. */
+export interface WhoHoldsOptions extends Omit<ListListenersOptions, 'port'> {
+  /**
+   * Also count TIME_WAIT and connection rows when a listener holds the port. Default false:
+   * they only explain a port with no listener, and reading every connection costs more than
+   * the rest of the lookup on a busy machine.
+   */
+  full?: boolean;
+}
+
 /**
- * Who holds `port`: listeners with their processes (command line included), TIME_WAIT
- * leftovers and other connections bound to it. TCP and UDP, IPv4 and IPv6.
+ * Who holds `port`: listeners with their processes (command line included), TCP and UDP,
+ * IPv4 and IPv6. When no listener holds it (or with `full`), also the TIME_WAIT leftovers and
+ * the other connections bound to it, which make a port unusable with no owner to show.
  */
-export async function whoHolds(
-  port: number,
-  options: Omit<ListListenersOptions, 'port'> = {},
-): Promise<PortHolders> {
+export async function whoHolds(port: number, options: WhoHoldsOptions = {}): Promise<PortHolders> {
   validatePort(port);
-  const scan = await scanPlatform({ udp: true, ...options, port }, true);
+  const { full, ...scanOptions } = options;
+  if (!full) {
+    const fast = await scanPlatform({ udp: true, ...scanOptions, port }, false);
+    const listeners = fast.listeners.filter((l) => l.port === port);
+    if (listeners.length > 0) {
+      const status = decideHoldStatus(listeners, 0, 0);
+      return { port, status, listeners, timeWait: 0, connections: [], connectionsCounted: false };
+    }
+  }
+  const scan = await scanPlatform({ udp: true, ...scanOptions, port }, true);
   let timeWait = 0;
   const connections: PortConnection[] = [];
   for (const row of scan.rows) {
@@ -92,11 +111,6 @@ export async function whoHolds(
     else connections.push(toConnection(row, scan.owners));
   }
   const listeners = scan.listeners.filter((l) => l.port === port);
-  return {
-    port,
-    status: decideHoldStatus(listeners, timeWait, connections.length),
-    listeners,
-    timeWait,
-    connections,
-  };
+  const status = decideHoldStatus(listeners, timeWait, connections.length);
+  return { port, status, listeners, timeWait, connections, connectionsCounted: true };
 }

@@ -67,6 +67,7 @@ describe('portier who', () => {
     const holders = JSON.parse(run.stdout) as PortHolders;
     expect(Object.keys(holders).sort()).toEqual([
       'connections',
+      'connectionsCounted',
       'listeners',
       'port',
       'status',

@@ -1,30 +1,50 @@
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-let copy: string | undefined;
 
 /**
  * A world-readable copy of the built CLI and the fixtures, for processes run as other users
  * (setpriv): the checkout itself may sit under a directory only root can enter, as in CI.
- * Made once per test worker; the CLI bundle is self-contained.
+ * One copy per build (keyed by the bundle's mtime), shared by every test worker; test workers
+ * do not run exit hooks, so a per-worker copy would be left behind.
  */
 export function readableCopy(): string {
-  if (copy) return copy;
-  const dir = mkdtempSync(join(tmpdir(), 'portier-readable-'));
+  const cli = join(root, 'dist/cli.cjs');
+  const dir = join(tmpdir(), `portier-readable-${Math.trunc(statSync(cli).mtimeMs)}`);
+  try {
+    statSync(join(dir, 'bin/portier.cjs'));
+    return dir;
+  } catch {
+    // not made yet for this build
+  }
+  const staging = mkdtempSync(join(tmpdir(), 'portier-readable-staging-'));
   for (const sub of ['bin', 'dist', 'test/fixtures'])
-    mkdirSync(join(dir, sub), { recursive: true });
-  cpSync(join(root, 'package.json'), join(dir, 'package.json'));
-  cpSync(join(root, 'bin/portier.cjs'), join(dir, 'bin/portier.cjs'));
-  cpSync(join(root, 'dist/cli.cjs'), join(dir, 'dist/cli.cjs'));
+    mkdirSync(join(staging, sub), { recursive: true });
+  cpSync(join(root, 'package.json'), join(staging, 'package.json'));
+  cpSync(join(root, 'bin/portier.cjs'), join(staging, 'bin/portier.cjs'));
+  cpSync(cli, join(staging, 'dist/cli.cjs'));
   for (const name of readdirSync(join(root, 'test/fixtures'))) {
     if (name.endsWith('.mjs'))
-      cpSync(join(root, 'test/fixtures', name), join(dir, 'test/fixtures', name));
+      cpSync(join(root, 'test/fixtures', name), join(staging, 'test/fixtures', name));
   }
-  for (const sub of ['', 'bin', 'dist', 'test', 'test/fixtures']) chmodSync(join(dir, sub), 0o755);
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  copy = dir;
+  for (const sub of ['', 'bin', 'dist', 'test', 'test/fixtures'])
+    chmodSync(join(staging, sub), 0o755);
+  try {
+    renameSync(staging, dir); // atomic: a parallel worker either wins or finds it made
+  } catch {
+    rmSync(staging, { recursive: true, force: true });
+  }
   return dir;
 }

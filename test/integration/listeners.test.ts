@@ -96,7 +96,14 @@ describe('whoHolds on live ports', () => {
     server.close();
     await once(server, 'close');
     const holders = await whoHolds(port);
-    expect(holders).toEqual({ port, status: 'free', listeners: [], timeWait: 0, connections: [] });
+    expect(holders).toEqual({
+      port,
+      status: 'free',
+      listeners: [],
+      timeWait: 0,
+      connections: [],
+      connectionsCounted: true,
+    });
   });
 
   it('reports a live listener as listening, with its process', async () => {

@@ -107,14 +107,22 @@ describe('the Linux scan on a fake proc tree', () => {
     });
   });
 
-  it('whoHolds sees the listener and the connection on one port', async () => {
+  it('whoHolds with full sees the listener and the connection on one port', async () => {
     const { procRoot, passwdPath } = fakeProc();
-    const holders = await whoHolds(57573, { platform: 'linux', procRoot, passwdPath });
+    const holders = await whoHolds(57573, { platform: 'linux', procRoot, passwdPath, full: true });
+    expect(holders.connectionsCounted).toBe(true);
     expect(holders.status).toBe('listening');
     expect(holders.listeners.map((l) => l.inode)).toEqual([100]);
     expect(holders.connections).toEqual([
       expect.objectContaining({ remotePort: 40001, pids: [812] }),
     ]);
+    // Without `full`, a held port is answered from the listeners alone.
+    const quick = await whoHolds(57573, { platform: 'linux', procRoot, passwdPath });
+    expect(quick).toMatchObject({
+      status: 'listening',
+      connections: [],
+      connectionsCounted: false,
+    });
   });
 
   it('whoHolds reports a port held only by the unreadable process as hidden-owner', async () => {

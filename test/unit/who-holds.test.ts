@@ -57,6 +57,7 @@ describe('whoHolds on a fake proc tree', () => {
       listeners: [],
       timeWait: 2,
       connections: [],
+      connectionsCounted: true,
     });
   });
 
@@ -80,9 +81,11 @@ describe('whoHolds on a fake proc tree', () => {
 
   it('reports a listener whose fd it finds as listening, with the process', async () => {
     const procRoot = proc([LISTEN, TIME_WAIT], { 3: 'socket:[100]' });
-    const holders = await whoHolds(57573, { procRoot, platform: 'linux' });
+    const holders = await whoHolds(57573, { procRoot, platform: 'linux', full: true });
     expect(holders.status).toBe('listening');
     expect(holders.timeWait).toBe(1);
+    const quick = await whoHolds(57573, { procRoot, platform: 'linux' });
+    expect(quick).toMatchObject({ status: 'listening', timeWait: 0, connectionsCounted: false });
     expect(holders.listeners[0]!.processes).toEqual([
       expect.objectContaining({ pid: 812, name: 'node', command: 'node server.js' }),
     ]);
