@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import {
   canBindPrivileged,
   readEphemeralRange,
   readUnprivilegedPortStart,
 } from '../ports/kernel-port-settings.js';
 import { type HostLookup, systemLookup } from '../probes/resolve-host.js';
+import { readTextIfPresent } from '../state/read-optional.js';
 import type { MachineFacts } from './types.js';
 
 /** Where machine facts come from; tests point these elsewhere. */
@@ -21,18 +21,10 @@ export interface MachineFactsOptions {
   resolveLocalhost?: boolean;
 }
 
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
 /** IPv6 on loopback: the sysctl and whether `lo` carries ::1 (/proc/net/if_inet6). */
 function readIpv6(procRoot: string): MachineFacts['ipv6'] {
-  const disabled = readText(`${procRoot}/sys/net/ipv6/conf/lo/disable_ipv6`)?.trim();
-  const inet6 = readText(`${procRoot}/net/if_inet6`);
+  const disabled = readTextIfPresent(`${procRoot}/sys/net/ipv6/conf/lo/disable_ipv6`)?.trim();
+  const inet6 = readTextIfPresent(`${procRoot}/net/if_inet6`);
   const loopbackHasV6 = inet6 !== undefined && /^0{31}1 \S+ \S+ \S+ \S+\s+lo$/m.test(inet6);
   if (inet6 === undefined)
     return {
@@ -78,7 +70,7 @@ export async function gatherMachineFacts(options: MachineFactsOptions = {}): Pro
     unprivilegedPortStart: readUnprivilegedPortStart(procRoot, platform),
     canBindPrivileged: canBindPrivileged(procRoot, uid),
   };
-  const hostsText = readText(hostsPath);
+  const hostsText = readTextIfPresent(hostsPath);
   if (hostsText !== undefined) facts.hostsText = hostsText;
   return facts;
 }

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { PortRange } from '../net/port-number.js';
+import { readTextIfPresent } from '../state/read-optional.js';
 
 /** Where a kernel setting came from: read live, or the platform's documented default. */
 export type SettingSource = 'kernel' | 'default';
@@ -18,14 +18,6 @@ export const DEFAULT_UNPRIVILEGED_PORT_START = 1024;
 /** Bit of CAP_NET_BIND_SERVICE in the CapEff mask of /proc/<pid>/status. */
 const CAP_NET_BIND_SERVICE_BIT = 10n;
 
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
 /** Parses `ip_local_port_range` ("32768\t60999"). */
 export function parseLocalPortRange(text: string): PortRange | undefined {
   const match = /^\s*(\d+)\s+(\d+)\s*$/.exec(text);
@@ -39,7 +31,7 @@ export function readEphemeralRange(
   platform: NodeJS.Platform = process.platform,
 ): EphemeralRange {
   if (platform === 'linux') {
-    const text = readText(`${procRoot}/sys/net/ipv4/ip_local_port_range`);
+    const text = readTextIfPresent(`${procRoot}/sys/net/ipv4/ip_local_port_range`);
     const range = text === undefined ? undefined : parseLocalPortRange(text);
     if (range) return { ...range, source: 'kernel' };
   }
@@ -52,7 +44,7 @@ export function readUnprivilegedPortStart(
   platform: NodeJS.Platform = process.platform,
 ): number {
   if (platform === 'darwin' || platform === 'win32') return 0;
-  const text = readText(`${procRoot}/sys/net/ipv4/ip_unprivileged_port_start`);
+  const text = readTextIfPresent(`${procRoot}/sys/net/ipv4/ip_unprivileged_port_start`);
   const value = text === undefined ? Number.NaN : Number(text.trim());
   return Number.isInteger(value) ? value : DEFAULT_UNPRIVILEGED_PORT_START;
 }
@@ -70,6 +62,6 @@ export function canBindPrivileged(
   uid: number | undefined = process.getuid?.(),
 ): boolean {
   if (uid === 0) return true;
-  const status = readText(`${procRoot}/self/status`);
+  const status = readTextIfPresent(`${procRoot}/self/status`);
   return status !== undefined && hasBindCapability(status);
 }

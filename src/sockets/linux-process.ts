@@ -1,4 +1,5 @@
-import { readFileSync, readlinkSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readlinkIfPresent, readTextIfPresent } from '../state/read-optional.js';
 import type { ProcessInfo } from './model.js';
 
 /** Where Linux process facts are read from; tests point these at fixture trees. */
@@ -7,22 +8,6 @@ export interface ProcFsOptions {
   procRoot?: string;
   /** The passwd file used to name uids. Default `/etc/passwd`. */
   passwdPath?: string;
-}
-
-function tryRead(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-function tryReadlink(path: string): string | undefined {
-  try {
-    return readlinkSync(path);
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -46,7 +31,7 @@ export function parseProcStat(
 
 /** Reads /proc/<pid>/stat; undefined when the process is gone. */
 export function readProcStat(pid: number, procRoot = '/proc'): ReturnType<typeof parseProcStat> {
-  const text = tryRead(`${procRoot}/${pid}/stat`);
+  const text = readTextIfPresent(`${procRoot}/${pid}/stat`);
   return text === undefined ? undefined : parseProcStat(text);
 }
 
@@ -69,7 +54,7 @@ const passwdCache = new Map<string, Map<number, string>>();
 export function userName(uid: number, passwdPath = '/etc/passwd'): string {
   let users = passwdCache.get(passwdPath);
   if (!users) {
-    users = parsePasswd(tryRead(passwdPath) ?? '');
+    users = parsePasswd(readTextIfPresent(passwdPath) ?? '');
     passwdCache.set(passwdPath, users);
   }
   return users.get(uid) ?? String(uid);
@@ -88,7 +73,7 @@ export function readProcessInfo(pid: number, options: ProcFsOptions = {}): Proce
     info.name = stat.name;
     info.ppid = stat.ppid;
   }
-  const cmdline = tryRead(`${base}/cmdline`);
+  const cmdline = readTextIfPresent(`${base}/cmdline`);
   if (cmdline) info.command = cmdline.replace(/\0+$/, '').split('\0').join(' ');
   try {
     info.uid = statSync(base).uid;
@@ -96,6 +81,6 @@ export function readProcessInfo(pid: number, options: ProcFsOptions = {}): Proce
   } catch {
     // The process ended between the scan and this read.
   }
-  info.cwd = tryReadlink(`${base}/cwd`);
+  info.cwd = readlinkIfPresent(`${base}/cwd`);
   return info;
 }

@@ -1,33 +1,8 @@
 import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
-import {
-  type AddressInfo,
-  createServer as createNetServer,
-  type Server,
-  type Socket,
-} from 'node:net';
+import { createServer as createNetServer, type Socket } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { probe } from '../../src/probes/probe.js';
-
-/** Listens on host port 0; every connection and the server are closed when the test ends. */
-async function listen(server: Server, host = '127.0.0.1'): Promise<number> {
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host, port: 0 }, resolve);
-  });
-  onTestFinished(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  return (server.address() as AddressInfo).port;
-}
+import { listen } from '../helpers/servers.js';
 
 /** An HTTP server answering every request with `status`, `headers` and `body`; records requests. */
 async function serveHttp(
