@@ -5,6 +5,7 @@ import type { ListListenersOptions } from '../sockets/list-listeners.js';
 import type { ProcessInfo } from '../sockets/model.js';
 import { type PortHolders, whoHolds } from '../sockets/who-holds.js';
 import { type KillPlan, type KillRefusal, type KillTarget, planKill } from './kill-plan.js';
+import { waitForRelease } from './port-release.js';
 import { identifyProcess } from './process-liveness.js';
 import { readParentMap } from './process-tree.js';
 
@@ -12,11 +13,6 @@ import { readParentMap } from './process-tree.js';
 export const DEFAULT_KILL_TIMEOUT_MS = 5_000;
 /** How long to wait for SIGKILL to take effect before reporting survivors, in ms. */
 const SIGKILL_WAIT_MS = 2_000;
-/**
- * How long a socket may outlive its exited owner, in ms. The kernel closes the files of an
- * exiting process a moment after it is seen gone, so the table can still list the listener.
- */
-const RELEASE_WAIT_MS = 1_000;
 
 /** Progress of a kill, for a live display. */
 export type KillEvent =
@@ -78,18 +74,6 @@ async function waitForExit(
     });
     if (alive.length === 0 || Date.now() >= deadline) return alive;
     await sleep(Math.min(delayMs, Math.max(1, deadline - Date.now())));
-    delayMs = Math.min(delayMs * 2, 50);
-  }
-}
-
-/** Re-reads the port until no listener holds it or {@link RELEASE_WAIT_MS} passes. */
-async function waitForRelease(port: number, options: KillPortOptions): Promise<PortHolders> {
-  const deadline = Date.now() + RELEASE_WAIT_MS;
-  let delayMs = 1;
-  for (;;) {
-    const holders = await whoHolds(port, options);
-    if (holders.listeners.length === 0 || Date.now() >= deadline) return holders;
-    await sleep(delayMs);
     delayMs = Math.min(delayMs * 2, 50);
   }
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { PROC_STATE_LISTEN, type ProcNetFilter, parseProcNet } from './linux-proc-net.js';
 import { readListenSection } from './listen-section.js';
 import type { Family, Protocol, SocketRow } from './model.js';
+import { readSockstat, type SockstatCounts } from './sockstat.js';
 
 const TABLES: ReadonlyArray<{ file: string; protocol: Protocol; family: Family }> = [
   { file: 'tcp', protocol: 'tcp', family: 'ipv4' },
@@ -27,11 +28,17 @@ export function readSocketTable(options: ReadSocketTableOptions = {}): SocketRow
   const procRoot = options.procRoot ?? '/proc';
   const protocols = options.protocols ?? ['tcp'];
   const rows: SocketRow[] = [];
+  let inUse: SockstatCounts | undefined;
   for (const table of TABLES) {
     if (!protocols.includes(table.protocol)) continue;
     const states = options.states?.[table.protocol];
     const listenersOnly =
       table.protocol === 'tcp' && states?.length === 1 && states[0] === PROC_STATE_LISTEN;
+    // TIME_WAIT sockets are not "in use", so only listener and UDP reads may trust a zero.
+    if (listenersOnly || table.protocol === 'udp') {
+      inUse ??= readSockstat(procRoot);
+      if (inUse[table.file as keyof SockstatCounts] === 0) continue;
+    }
     let text: string;
     try {
       const path = `${procRoot}/net/${table.file}`;
