@@ -50,8 +50,15 @@ export interface PortierErrorDetails {
   cause?: unknown;
 }
 
+/**
+ * Marks portier errors across bundles: the CLI loads each command as its own bundle, each with
+ * its own copy of this class, so `instanceof` alone would miss errors thrown by a command.
+ */
+const BRAND = Symbol.for('portier.error');
+
 /** An expected failure: a stable code, a message with the values, and a hint to fix it. */
 export class PortierError extends Error {
+  readonly [BRAND] = true;
   readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly port: number | undefined;
@@ -87,5 +94,7 @@ export class PortierError extends Error {
 
 /** True when `value` is a {@link PortierError}, optionally with the given code. */
 export function isPortierError(value: unknown, code?: ErrorCode): value is PortierError {
-  return value instanceof PortierError && (code === undefined || value.code === code);
+  const branded =
+    value instanceof Error && (value as unknown as Record<symbol, unknown>)[BRAND] === true;
+  return branded && (code === undefined || (value as PortierError).code === code);
 }

@@ -34,7 +34,11 @@ export function readableCopy(): string {
     mkdirSync(join(staging, sub), { recursive: true });
   cpSync(join(root, 'package.json'), join(staging, 'package.json'));
   cpSync(join(root, 'bin/portier.cjs'), join(staging, 'bin/portier.cjs'));
-  cpSync(cli, join(staging, 'dist/cli.cjs'));
+  // The CLI bundle and its per-command bundles; the library (ESM) is not needed to run it.
+  cpSync(join(root, 'dist'), join(staging, 'dist'), {
+    recursive: true,
+    filter: (src) => !src.endsWith('.map') && !src.endsWith('.d.ts'),
+  });
   for (const name of readdirSync(join(root, 'test/fixtures'))) {
     if (name.endsWith('.mjs'))
       cpSync(join(root, 'test/fixtures', name), join(staging, 'test/fixtures', name));

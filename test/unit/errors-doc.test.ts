@@ -22,3 +22,16 @@ describe('docs/errors.md and src/errors.ts', () => {
     expect(error.toJSON()).toEqual({ code: 'INVALID_PORT', message: 'bad', hint: 'h', port: 1 });
   });
 });
+
+describe('isPortierError', () => {
+  it('recognises an error from another bundle copy of the class by its brand', async () => {
+    const { isPortierError } = await import('../../src/errors.js');
+    // A second copy of the class, as each CLI command bundle carries one.
+    const foreign = Object.assign(new Error('x'), {
+      code: 'INVALID_PORT',
+      [Symbol.for('portier.error')]: true,
+    });
+    expect(isPortierError(foreign, 'INVALID_PORT')).toBe(true);
+    expect(isPortierError(new Error('plain'))).toBe(false);
+  });
+});
