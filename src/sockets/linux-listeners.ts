@@ -1,5 +1,5 @@
 import { assembleListeners } from './assemble-listeners.js';
-import { scanSocketOwners } from './linux-fd-scan.js';
+import { findSocketOwners, type OwnerSearch } from './linux-owner-search.js';
 import { PROC_STATE_LISTEN, PROC_STATE_UDP_BOUND } from './linux-proc-net.js';
 import { type ProcFsOptions, readProcessInfo, userName } from './linux-process.js';
 import { readSocketTable } from './linux-table.js';
@@ -11,6 +11,8 @@ export interface LinuxScanOptions extends ProcFsOptions {
   port?: number;
   /** Keep every state (for `who`), not only listeners. */
   allStates?: boolean;
+  /** How holders are looked for. Default `exhaustive`. */
+  ownerSearch?: OwnerSearch;
 }
 
 /** Socket rows plus the listeners built from them, with owners resolved through /proc. */
@@ -35,7 +37,7 @@ export function scanLinux(options: LinuxScanOptions = {}): LinuxScan {
   });
   const wanted = new Set<number>();
   for (const row of rows) if (row.inode) wanted.add(row.inode);
-  const { owners } = scanSocketOwners(wanted, procRoot);
+  const { owners } = findSocketOwners(wanted, procRoot, options.ownerSearch);
   const processes = new Map<number, ProcessInfo>();
   for (const pids of owners.values()) {
     for (const pid of pids) {

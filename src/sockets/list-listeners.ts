@@ -1,5 +1,6 @@
 import { PortierError } from '../errors.js';
 import { validatePort } from '../net/port-number.js';
+import type { OwnerSearch } from './linux-owner-search.js';
 import type { ProcFsOptions } from './linux-process.js';
 import type { Listener, Protocol, SocketRow } from './model.js';
 import type { RunCommand } from './run-command.js';
@@ -30,6 +31,7 @@ export interface PlatformScan {
 export async function scanPlatform(
   options: ListListenersOptions,
   allStates: boolean,
+  ownerSearch: OwnerSearch = 'exhaustive',
 ): Promise<PlatformScan> {
   const protocols: Protocol[] = [];
   if (options.tcp !== false) protocols.push('tcp');
@@ -38,7 +40,7 @@ export async function scanPlatform(
   const platform = options.platform ?? process.platform;
   if (platform === 'linux' || platform === 'android') {
     const { scanLinux } = await import('./linux-listeners.js');
-    return scanLinux({ ...options, protocols, allStates });
+    return scanLinux({ ...options, protocols, allStates, ownerSearch });
   }
   if (platform === 'darwin' || platform === 'freebsd') {
     const { scanDarwin } = await import('./darwin-listeners.js');

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { findSocketOwners } from '../../src/sockets/linux-owner-search.js';
+import { createFakeProc } from '../helpers/fake-proc.js';
+
+// pid → ppid: 1 ← 100 (shell) ← 200 (server master) ← 201, 202 (workers); 1 ← 300 (unrelated)
+// The master and both workers share socket 5000 (fork); 300 got it over a Unix socket.
+function tree(): string {
+  return createFakeProc({
+    processes: [
+      { pid: 100, name: 'sh', ppid: 1, fds: { 0: '/dev/null' } },
+      {
+        pid: 200,
+        name: 'master',
+        ppid: 100,
+        fds: { 3: 'socket:[5000]', 4: 'socket:[6000]', 5: 'socket:[7000]' },
+      },
+      { pid: 201, name: 'worker', ppid: 200, fds: { 3: 'socket:[5000]' } },
+      { pid: 202, name: 'worker', ppid: 200, fds: { 7: '/tmp/log', 9: 'socket:[5000]' } },
+      { pid: 300, name: 'other', ppid: 1, fds: { 3: 'socket:[5000]' } },
+    ],
+  });
+}
+
+describe('findSocketOwners', () => {
+  it('exhaustive finds every holder, related or not', () => {
+    const { owners } = findSocketOwners(new Set([5000]), tree(), 'exhaustive');
+    expect(owners.get(5000)).toEqual([200, 201, 202, 300]);
+  });
+
+  it('family finds the forked holders and, by design, not a process handed the socket over a Unix socket', () => {
+    const { owners } = findSocketOwners(new Set([5000, 6000]), tree(), 'family');
+    expect(owners.get(5000)).toEqual([200, 201, 202]);
+    expect(owners.get(6000)).toEqual([200]);
+  });
+
+  it('family falls back to a full read when a socket has no visible holder', () => {
+    const { owners } = findSocketOwners(new Set([5000, 9999]), tree(), 'family');
+    expect(owners.get(5000)).toEqual([200, 201, 202, 300]);
+    expect(owners.has(9999)).toBe(false);
+  });
+
+  it('family reads everything when init itself holds the socket (socket activation)', () => {
+    const root = createFakeProc({
+      processes: [
+        { pid: 1, name: 'systemd', ppid: 0, fds: { 40: 'socket:[5000]' } },
+        { pid: 500, name: 'service', ppid: 1, fds: { 3: 'socket:[5000]' } },
+      ],
+    });
+    expect(findSocketOwners(new Set([5000]), root, 'family').owners.get(5000)).toEqual([1, 500]);
+  });
+});
