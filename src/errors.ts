@@ -18,6 +18,10 @@ export const ERROR_CODES = {
   USAGE: 2,
   /** No port in the requested range is free on every loopback address and family. */
   NO_FREE_PORT: 3,
+  /** `serve --strict-port`: the port is taken (the message names who holds it). */
+  PORT_IN_USE: 3,
+  /** `serve` could not listen for another reason (privileged port, address not here). */
+  SERVE_BIND_FAILED: 3,
   /** The lease ledger lock could not be taken in time. */
   LEDGER_LOCK_TIMEOUT: 3,
   /** The state directory cannot be created or written. */

@@ -89,6 +89,18 @@ export {
   type WaitTargetState,
   waitFor,
 } from './probes/wait.js';
+export type { AccessLogEntry } from './serve/access-log.js';
+export type { BoundAddress } from './serve/bind-servers.js';
+export { createLiveReload, type LiveReload, type LiveReloadOptions } from './serve/live-reload.js';
+export { createPathProxy, type PathProxy, type PathProxyOptions } from './serve/path-proxy.js';
+export { type ProxyRoute, parseProxyRoute } from './serve/proxy-route.js';
+export { resolveSafePath, type SafePath } from './serve/safe-path.js';
+export { DEFAULT_SERVE_PORT, type RunningServer, type ServeOptions, serve } from './serve/serve.js';
+export {
+  createStaticHandler,
+  type StaticHandler,
+  type StaticHandlerOptions,
+} from './serve/static-handler.js';
 export { type ListListenersOptions, listListeners } from './sockets/list-listeners.js';
 export type {
   ExposureKind,

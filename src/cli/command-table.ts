@@ -49,4 +49,9 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'why a target cannot be reached: cause, evidence, fix (or a loopback self-test)',
     load: async () => (await import('./commands/doctor.js')).doctorCommand,
   },
+  {
+    name: 'serve',
+    summary: 'serve a folder on 127.0.0.1:57573 with live reload and path proxies',
+    load: async () => (await import('./commands/serve.js')).serveCommand,
+  },
 ];
