@@ -169,12 +169,15 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     if (route) return proxy!.handle(req, res, route);
     files.handle(req, res);
   }, options.log);
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
   const servers = hosts.map(() => {
     const server = createServer(
       {
-        headersTimeout: options.headersTimeoutMs ?? 10_000,
+        headersTimeout,
         requestTimeout: 60_000,
         keepAliveTimeout: 5_000,
+        // Node checks the timeouts on this period (default 30 s): too slow to cut a slow client.
+        connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(headersTimeout / 4))),
       },
       handle,
     );
@@ -219,14 +222,15 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
       const closed = Promise.all(live.map((s) => new Promise((r) => s.close(r))));
       for (const s of live) s.closeIdleConnections();
       await reload?.close();
-      proxy?.close();
-      // In-flight requests get a grace period; a client that never finishes does not hold us.
+      // In-flight requests (proxied ones too) get a grace period; a client that never finishes
+      // does not hold us. The proxy closes last so requests in flight through it complete.
       const force = setTimeout(() => {
         for (const s of live) s.closeAllConnections();
       }, CLOSE_GRACE_MS);
       force.unref();
       await closed;
       clearTimeout(force);
+      proxy?.close();
     },
   };
 }
