@@ -20,38 +20,67 @@ export function listPids(procRoot = '/proc'): number[] {
   return pids;
 }
 
+/** A position in one process's fd table, so a scan can stop and resume. */
+export interface FdCursor {
+  dir: string;
+  fds: string[];
+  next: number;
+}
+
+/** Opens the fd table of `pid`; `error` is set when it cannot be listed (gone, another user's). */
+export function openFdCursor(
+  pid: number,
+  procRoot = '/proc',
+): { cursor?: FdCursor; error?: string } {
+  const dir = `${procRoot}/${pid}/fd/`;
+  try {
+    return { cursor: { dir, fds: readdirSync(dir), next: 0 } };
+  } catch (error) {
+    return { error: (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN' };
+  }
+}
+
 /**
- * Finds which pids hold the socket inodes in `wanted` by reading every /proc/<pid>/fd link.
- * Sync reads on purpose: thousands of tiny readlink calls are several times faster than the
- * thread-pool round trips of their async forms.
+ * Reads fd links from the cursor on and records which wanted socket inodes `pid` holds,
+ * deleting each found one from `remaining`. With `stopWhenFound`, stops as soon as
+ * `remaining` is empty. Sync on purpose: thousands of tiny readlink calls are several times
+ * faster than the thread-pool round trips of their async forms.
  */
+export function readFdLinks(
+  pid: number,
+  cursor: FdCursor,
+  wanted: ReadonlySet<number>,
+  owners: Map<number, number[]>,
+  remaining?: Set<number>,
+  stopWhenFound = false,
+): void {
+  while (cursor.next < cursor.fds.length) {
+    let link: string;
+    try {
+      link = readlinkSync(cursor.dir + cursor.fds[cursor.next++]);
+    } catch {
+      continue; // closed while we looked
+    }
+    if (!link.startsWith(SOCKET_PREFIX)) continue;
+    const inode = Number(link.slice(SOCKET_PREFIX.length, -1));
+    if (!wanted.has(inode)) continue;
+    const list = owners.get(inode);
+    if (!list) owners.set(inode, [pid]);
+    else if (!list.includes(pid)) list.push(pid);
+    remaining?.delete(inode);
+    if (stopWhenFound && remaining?.size === 0) return;
+  }
+}
+
+/** Finds which pids hold the socket inodes in `wanted` by reading every /proc/<pid>/fd link. */
 export function scanSocketOwners(wanted: ReadonlySet<number>, procRoot = '/proc'): FdScanResult {
   const owners = new Map<number, number[]>();
   const unreadable: number[] = [];
   if (wanted.size === 0) return { owners, unreadable };
   for (const pid of listPids(procRoot)) {
-    const dir = `${procRoot}/${pid}/fd/`;
-    let fds: string[];
-    try {
-      fds = readdirSync(dir);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') unreadable.push(pid);
-      continue;
-    }
-    for (const fd of fds) {
-      let link: string;
-      try {
-        link = readlinkSync(dir + fd);
-      } catch {
-        continue; // closed while we looked
-      }
-      if (!link.startsWith(SOCKET_PREFIX)) continue;
-      const inode = Number(link.slice(SOCKET_PREFIX.length, -1));
-      if (!wanted.has(inode)) continue;
-      const list = owners.get(inode);
-      if (!list) owners.set(inode, [pid]);
-      else if (!list.includes(pid)) list.push(pid);
-    }
+    const { cursor, error } = openFdCursor(pid, procRoot);
+    if (cursor) readFdLinks(pid, cursor, wanted, owners);
+    else if (error !== 'ENOENT') unreadable.push(pid);
   }
   return { owners, unreadable };
 }

@@ -1,6 +1,12 @@
-import { readdirSync, readlinkSync } from 'node:fs';
 import { descendantsOf, readParentMap } from '../ports/process-tree.js';
-import { type FdScanResult, listPids, scanSocketOwners } from './linux-fd-scan.js';
+import {
+  type FdCursor,
+  type FdScanResult,
+  listPids,
+  openFdCursor,
+  readFdLinks,
+  scanSocketOwners,
+} from './linux-fd-scan.js';
 
 /**
  * How the processes holding sockets are looked for:
@@ -11,50 +17,6 @@ import { type FdScanResult, listPids, scanSocketOwners } from './linux-fd-scan.j
  *   process over a Unix socket (SCM_RIGHTS) is found only by `exhaustive`.
  */
 export type OwnerSearch = 'exhaustive' | 'family';
-
-const SOCKET_PREFIX = 'socket:[';
-
-interface Cursor {
-  dir: string;
-  fds: string[];
-  next: number;
-}
-
-function openCursor(pid: number, procRoot: string): Cursor | undefined {
-  const dir = `${procRoot}/${pid}/fd/`;
-  try {
-    return { dir, fds: readdirSync(dir), next: 0 };
-  } catch {
-    return undefined; // gone, or another user's
-  }
-}
-
-/** Reads links from the cursor on; stops early once `remaining` is empty when `stopWhenFound`. */
-function advance(
-  pid: number,
-  cursor: Cursor,
-  wanted: ReadonlySet<number>,
-  owners: Map<number, number[]>,
-  remaining: Set<number>,
-  stopWhenFound: boolean,
-): void {
-  while (cursor.next < cursor.fds.length) {
-    let link: string;
-    try {
-      link = readlinkSync(cursor.dir + cursor.fds[cursor.next++]);
-    } catch {
-      continue; // closed while we looked
-    }
-    if (!link.startsWith(SOCKET_PREFIX)) continue;
-    const inode = Number(link.slice(SOCKET_PREFIX.length, -1));
-    if (!wanted.has(inode)) continue;
-    const list = owners.get(inode);
-    if (!list) owners.set(inode, [pid]);
-    else if (!list.includes(pid)) list.push(pid);
-    remaining.delete(inode);
-    if (stopWhenFound && remaining.size === 0) return;
-  }
-}
 
 /** The topmost ancestor of `pid` below init, or undefined when the family is everything (pid 1). */
 function familyRoot(pid: number, parents: ReadonlyMap<number, number>): number | undefined {
@@ -82,13 +44,13 @@ export function findSocketOwners(
   if (search === 'exhaustive' || wanted.size === 0) return scanSocketOwners(wanted, procRoot);
   const owners = new Map<number, number[]>();
   const remaining = new Set(wanted);
-  const cursors = new Map<number, Cursor>();
+  const cursors = new Map<number, FdCursor>();
   const pids = listPids(procRoot);
   for (const pid of pids) {
-    const cursor = openCursor(pid, procRoot);
+    const { cursor } = openFdCursor(pid, procRoot);
     if (!cursor) continue;
     cursors.set(pid, cursor);
-    advance(pid, cursor, wanted, owners, remaining, true);
+    readFdLinks(pid, cursor, wanted, owners, remaining, true);
     if (remaining.size === 0) break;
   }
   if (remaining.size > 0) return { owners, unreadable: [] }; // every process was read whole
@@ -98,8 +60,8 @@ export function findSocketOwners(
     ? pids
     : [...(roots as Set<number>), ...descendantsOf([...(roots as Set<number>)], parents)];
   for (const pid of family) {
-    const cursor = cursors.get(pid) ?? openCursor(pid, procRoot);
-    if (cursor) advance(pid, cursor, wanted, owners, remaining, false);
+    const cursor = cursors.get(pid) ?? openFdCursor(pid, procRoot).cursor;
+    if (cursor) readFdLinks(pid, cursor, wanted, owners, remaining);
   }
   for (const list of owners.values()) list.sort((a, b) => a - b);
   return { owners, unreadable: [] };
