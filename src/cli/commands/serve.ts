@@ -82,6 +82,8 @@ export const serveCommand: CommandSpec = {
   maxPositionals: 1,
   async run({ values, positionals }, ctx) {
     const root = validateRoot(positionals[0] ?? '.');
+    // Take over SIGINT/SIGTERM before listening: a stop that comes right after start is graceful too.
+    const stopped = waitForStop(ctx);
     const json = values.json === true;
     const host = typeof values.host === 'string' ? values.host : undefined;
     if (host && !isLoopbackAddress(host)) {
@@ -132,7 +134,7 @@ export const serveCommand: CommandSpec = {
         `${ctx.colorErr.yellow('warning:')} live reload is off: ${server.reloadError}\n`,
       );
     if (values.open) openBrowser(server.urls[0]!);
-    await waitForStop(ctx);
+    await stopped;
     await server.close();
     return 0;
   },
