@@ -1,0 +1,63 @@
+// Freeing a port held by a cooperative listener (exits on SIGTERM): portier's killPort in
+// process, the `portier kill` CLI as a whole process, and the kill-port library. A fresh
+// listener each round; the contenders take turns so drift hits them alike.
+import { spawnSync } from 'node:child_process';
+import killPortPeer from 'kill-port';
+import { canBind, waitUntilFree } from '../bind-probe.mjs';
+import { startNodeChild } from '../children.mjs';
+import { SPAWN_TIMEOUT_MS, summarize } from '../measure.mjs';
+
+const FIXTURE = new URL('../fixtures/cooperative-listener.mjs', import.meta.url).pathname;
+/** Grace period given to portier; a cooperative listener never needs it. */
+const KILL_TIMEOUT_MS = 5_000;
+
+function waitForExit(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', resolve));
+}
+
+/** Each contender frees `port` and resolves once it is free; throws when it is not. */
+function contenders(lib, root) {
+  return {
+    'killPort(port)': async (port) => {
+      const result = await lib.killPort(port, { timeoutMs: KILL_TIMEOUT_MS });
+      if (!result.freed) throw new Error(`killPort(${port}) did not free the port`);
+    },
+    'portier kill <port> --yes': async (port) => {
+      const run = spawnSync(process.execPath, ['bin/portier.cjs', 'kill', String(port), '--yes'], {
+        cwd: root,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        timeout: SPAWN_TIMEOUT_MS,
+      });
+      if (run.status !== 0)
+        throw new Error(`portier kill ${port} exited ${run.status}: ${run.stderr}`);
+    },
+    "kill-port killPort(port, 'tcp')": async (port) => {
+      await killPortPeer(port, 'tcp');
+      await waitUntilFree(port); // kill-port resolves when `kill -9` was sent, not when freed
+    },
+  };
+}
+
+/** `rounds` rounds; each contender frees a freshly started listener once per round. */
+export async function runKillCases({ lib, root, rounds }) {
+  const entries = Object.entries(contenders(lib, root));
+  const samples = Object.fromEntries(entries.map(([name]) => [name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < entries.length; i++) {
+      const [name, free] = entries[(round + i) % entries.length];
+      const { child, ready } = await startNodeChild(FIXTURE);
+      const start = performance.now();
+      await free(ready.port);
+      samples[name].push(performance.now() - start);
+      await waitForExit(child);
+      if (!(await canBind(ready.port))) throw new Error(`${name} left port ${ready.port} held`);
+    }
+  }
+  return Object.fromEntries(
+    entries.map(([name]) => [
+      name,
+      { kind: name.startsWith('portier ') ? 'process' : 'in-process', ...summarize(samples[name]) },
+    ]),
+  );
+}

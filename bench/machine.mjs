@@ -1,0 +1,71 @@
+// The machine the bench ran on, and how much else it was doing meanwhile: other processes'
+// CPU time is the machine's busy time minus this process and its (reaped) children's.
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+
+/** Clock ticks per second of /proc/stat and /proc/<pid>/stat (USER_HZ; 100 on Linux). */
+const TICKS_PER_S = 100;
+
+/** Static facts: cores, model, memory, kernel, Node, load average now. */
+export function describeMachine() {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    memGiB: Math.round(os.totalmem() / 2 ** 30),
+    kernel: os.release(),
+    node: process.version,
+    loadAverage: os.loadavg().map((n) => Number(n.toFixed(2))),
+  };
+}
+
+/** CPU counters now, in seconds: the machine's busy and steal time, and this process tree's. */
+export function cpuSnapshot() {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1);
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = cpu.map(Number);
+    const self = readFileSync('/proc/self/stat', 'utf8');
+    const fields = self
+      .slice(self.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+    // utime, stime, cutime, cstime are fields 14–17 of stat, 11–14 after the name.
+    const own = fields[11] + fields[12] + fields[13] + fields[14];
+    return {
+      atMs: performance.now(),
+      busyS: (user + nice + system + irq + softirq) / TICKS_PER_S,
+      idleS: (idle + iowait) / TICKS_PER_S,
+      stealS: steal / TICKS_PER_S,
+      ownS: own / TICKS_PER_S,
+    };
+  } catch {
+    return undefined; // not Linux
+  }
+}
+
+/** Share of the machine (0–1 of all cores) other processes used between two snapshots. */
+export function otherWork(before, after, cores = os.cpus().length) {
+  if (!before || !after) return undefined;
+  const wallS = (after.atMs - before.atMs) / 1000;
+  const otherS = Math.max(0, after.busyS - before.busyS - (after.ownS - before.ownS));
+  return {
+    wallS,
+    otherCpuS: otherS,
+    otherShare: otherS / (wallS * cores),
+    stealShare: (after.stealS - before.stealS) / (wallS * cores),
+  };
+}
+
+/**
+ * Waits until other processes use less than `maxShare` of the machine over `windowMs`, or
+ * `timeoutMs` passes. Resolves with the last share seen.
+ */
+export async function waitForQuiet({ maxShare = 0.1, windowMs = 5_000, timeoutMs = 120_000 } = {}) {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const before = cpuSnapshot();
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const share = otherWork(before, cpuSnapshot())?.otherShare ?? 0;
+    if (share < maxShare || performance.now() > deadline) return share;
+  }
+}

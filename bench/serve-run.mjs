@@ -1,0 +1,122 @@
+// `node bench/serve-run.mjs` (after `npm run build`): `portier serve` against serve,
+// http-server, sirv-cli, nginx and Caddy with wrk on loopback; prints a markdown report and
+// writes the raw numbers to bench/results/serve-latest.json.
+// Flags: --quick (3 s runs instead of 10 s, for trying the bench), --update-docs (rewrite the
+// serve section of docs/benchmarks.md), --strict (exit 1 when a target fails), --wait-quiet
+// (first wait up to 2 minutes for other processes to use under 10% of the machine),
+// --rounds N (measure every server N times, in turn, and keep each cell's median round;
+// default 1), --only id,id (contenders by id: portier, serve, http-server, sirv, nginx,
+// caddy, floor, portier-reload, portier-log, portier-defaults).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runningChildren, stopAllChildren } from './children.mjs';
+import { waitForQuiet } from './machine.mjs';
+import { renderServeReport, updateServeDocs } from './serve/report.mjs';
+import { runServeBench } from './serve/run-serve-bench.mjs';
+import { evaluateServeTargets } from './serve/targets.mjs';
+import { createSnapshot, describeSource } from './snapshot.mjs';
+
+/** The bench stops itself after this long per round, whatever hangs (a round takes ~6.5 minutes). */
+const WATCHDOG_PER_ROUND_MS = 12 * 60_000;
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const argv = process.argv.slice(2);
+const flags = new Set(argv);
+const log = (message) => process.stderr.write(`bench:serve: ${message}\n`);
+
+function roundsFlag() {
+  const index = argv.indexOf('--rounds');
+  if (index < 0) return 1;
+  const value = Number(argv[index + 1]);
+  if (!Number.isInteger(value) || value < 1) throw new Error('--rounds needs a whole number ≥ 1');
+  return value;
+}
+const rounds = roundsFlag();
+const watchdogMs = rounds * WATCHDOG_PER_ROUND_MS;
+
+function onlyFlag() {
+  const index = argv.indexOf('--only');
+  return index < 0 ? undefined : (argv[index + 1] ?? '').split(',').filter(Boolean);
+}
+
+/** Why the bench cannot run here, or undefined. */
+function missingPrerequisite() {
+  if (!existsSync(join(root, 'dist/commands/serve.cjs')))
+    return 'dist/commands/serve.cjs is missing: run `npm run build` first.';
+  if (spawnSync('wrk', ['--version']).error) return 'wrk is not installed: `apt-get install wrk`.';
+  return undefined;
+}
+
+let snapshot;
+async function cleanUp() {
+  await stopAllChildren();
+  snapshot?.remove();
+  snapshot = undefined;
+}
+
+const watchdog = setTimeout(async () => {
+  log(`watchdog: still running after ${watchdogMs / 60_000} minutes; stopping everything`);
+  await cleanUp();
+  process.exit(3);
+}, watchdogMs);
+watchdog.unref();
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.once(signal, async () => {
+    log(`${signal}: stopping every process started`);
+    await cleanUp();
+    process.exit(130);
+  });
+
+async function main() {
+  const missing = missingPrerequisite();
+  if (missing) {
+    log(missing);
+    return 2;
+  }
+  if (flags.has('--wait-quiet')) {
+    log('waiting for the machine to be quiet (other processes < 10% for 5 s, up to 2 min)…');
+    log(`other processes: ${Math.round((await waitForQuiet()) * 100)}%`);
+  }
+  snapshot = createSnapshot(root);
+  const source = describeSource(root);
+  const run = await runServeBench({
+    root,
+    portierDir: snapshot.dir,
+    quick: flags.has('--quick'),
+    rounds,
+    only: onlyFlag(),
+    log,
+  });
+  await cleanUp();
+  const targets = evaluateServeTargets(run.contenders, run.cases);
+  const report = renderServeReport(run, targets, source);
+  process.stdout.write(`${report}\n`);
+  const resultsDir = join(root, 'bench/results');
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(
+    join(resultsDir, 'serve-latest.json'),
+    `${JSON.stringify({ ...run, source, targets }, null, 2)}\n`,
+  );
+  log('raw numbers: bench/results/serve-latest.json');
+  if (flags.has('--update-docs')) {
+    updateServeDocs(join(root, 'docs/benchmarks.md'), report);
+    log('docs/benchmarks.md: serve section rewritten');
+  }
+  const left = runningChildren();
+  if (left.length) log(`processes still running after the bench: ${left.join(', ')}`);
+  const failed = targets.some((t) => t.result === 'FAIL' || t.result === 'ERROR');
+  return flags.has('--strict') && failed ? 1 : 0;
+}
+
+main()
+  .then((code) => {
+    clearTimeout(watchdog);
+    process.exitCode = code;
+  })
+  .catch(async (error) => {
+    log(`FAILED: ${error.stack ?? error}`);
+    await cleanUp();
+    process.exitCode = 1;
+  });
