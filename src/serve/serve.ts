@@ -6,6 +6,7 @@ import { isLoopbackAddress } from '../net/exposure.js';
 import { type PortHolders, whoHolds } from '../sockets/who-holds.js';
 import type { AccessLogEntry } from './access-log.js';
 import { BindError, type BoundAddress, bindServers } from './bind-servers.js';
+import { type TreeWatch, watchTree } from './file-watcher.js';
 import { isAllowedHost } from './host-guard.js';
 import { createLiveReload, type LiveReload } from './live-reload.js';
 import { createPathProxy, type PathProxy, type ProxyRoute } from './path-proxy.js';
@@ -147,11 +148,31 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   const files = createStaticHandler({
     ...options,
     root,
-    watched: reload !== undefined,
+    watched: () => watching(),
     injectHtml: reload ? (html) => reload.inject(html) : undefined,
     boundAddresses: () => addresses.map((a) => a.address),
   });
   reload?.onChange((path) => files.invalidate(path));
+  // Without live reload a watcher still keeps the file cache fresh, so requests need no stat.
+  let treeWatch: TreeWatch | undefined;
+  let watchBroken = false;
+  if (!reload) {
+    try {
+      treeWatch = watchTree(
+        root,
+        (path) => files.invalidate(path),
+        () => {
+          watchBroken = true;
+          files.invalidate();
+        },
+      );
+    } catch {
+      treeWatch = undefined;
+    }
+  }
+  function watching(): boolean {
+    return reload ? reload.lastError === undefined : treeWatch !== undefined && !watchBroken;
+  }
   const proxy: PathProxy | undefined = options.proxy?.length
     ? createPathProxy({ routes: [...options.proxy] })
     : undefined;
@@ -207,6 +228,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     addresses = await bindWithFallback(servers, hosts, options);
   } catch (error) {
     await reload?.close();
+    treeWatch?.close();
     proxy?.close();
     throw error;
   }
@@ -222,6 +244,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
       const closed = Promise.all(live.map((s) => new Promise((r) => s.close(r))));
       for (const s of live) s.closeIdleConnections();
       await reload?.close();
+      treeWatch?.close();
       // In-flight requests (proxied ones too) get a grace period; a client that never finishes
       // does not hold us. The proxy closes last so requests in flight through it complete.
       const force = setTimeout(() => {

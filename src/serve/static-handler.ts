@@ -30,7 +30,7 @@ export interface StaticHandlerOptions {
   /** Rewrites HTML pages (live reload injects its script). */
   injectHtml?: (html: string) => string;
   /** Trust cached entries until {@link StaticHandler.invalidate} (a watcher calls it). Default false: stat each request. */
-  watched?: boolean;
+  watched?: boolean | (() => boolean);
 }
 
 /** Serves files from a folder. */
@@ -149,10 +149,13 @@ export function createStaticHandler(options: StaticHandlerOptions): StaticHandle
   const root = options.root;
   const realRoot = realpathSync(root);
   const cache = new Map<string, FileEntry>();
+  const watched = options.watched;
+  // Trust the cache only while a watcher reports changes; otherwise stat every request.
+  const isWatched = typeof watched === 'function' ? watched : () => watched === true;
 
   function entryFor(path: string, stat?: Stats): FileEntry {
     const cached = cache.get(path);
-    if (cached && (options.watched || (stat !== undefined && isFresh(cached, stat)))) return cached;
+    if (cached && (isWatched() || (stat !== undefined && isFresh(cached, stat)))) return cached;
     const entry = loadFileEntry(path, stat);
     if (options.injectHtml && entry.body && entry.contentType.startsWith('text/html')) {
       entry.body = Buffer.from(options.injectHtml(entry.body.toString('utf8')));
@@ -249,7 +252,7 @@ export function createStaticHandler(options: StaticHandlerOptions): StaticHandle
         safe.status === 404 ? 'Not Found' : safe.status === 403 ? 'Forbidden' : 'Bad Request',
         safe.reason,
       );
-    const cached = options.watched ? cache.get(safe.path) : undefined;
+    const cached = isWatched() ? cache.get(safe.path) : undefined;
     if (cached) return serveFile(req, res, safe.path);
     let stat: Stats;
     try {

@@ -24,6 +24,21 @@ describe('serve()', () => {
     await expect(fetch(server.urls[0]!)).rejects.toThrow();
   });
 
+  it('serves a changed file without live reload (the cache follows a file watcher)', async () => {
+    const root = site();
+    const server = await serve({ root, port: 0, reload: false });
+    onTestFinished(() => server.close());
+    const page = () => fetch(server.urls[0]!).then((r) => r.text());
+    expect(await page()).toBe('<h1>home</h1>');
+    writeFileSync(join(root, 'index.html'), '<h1>changed</h1>');
+    let text = await page();
+    for (let i = 0; i < 100 && text !== '<h1>changed</h1>'; i++) {
+      await new Promise((r) => setTimeout(r, 20)); // inotify events arrive asynchronously
+      text = await page();
+    }
+    expect(text).toBe('<h1>changed</h1>');
+  });
+
   it('cuts off a client that sends its headers too slowly, while serving others', async () => {
     const server = await serve({ root: site(), port: 0, reload: false, headersTimeoutMs: 300 });
     onTestFinished(() => server.close());
