@@ -23,7 +23,7 @@ import { createSnapshot, describeSource } from './snapshot.mjs';
 import { evaluateTargets } from './targets.mjs';
 
 /** The bench stops itself after this long, whatever hangs. */
-const WATCHDOG_MS = 8 * 60_000;
+const WATCHDOG_MS = 10 * 60_000;
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { runningChildren, stopAllChildren } from './children.mjs';
 import { waitForQuiet } from './machine.mjs';
 import { renderServeReport, updateServeDocs } from './serve/report.mjs';
-import { runServeBench } from './serve/run-serve-bench.mjs';
+import { removeServeTempDirs, runServeBench } from './serve/run-serve-bench.mjs';
 import { evaluateServeTargets } from './serve/targets.mjs';
 import { createSnapshot, describeSource } from './snapshot.mjs';
 
@@ -50,8 +50,12 @@ function missingPrerequisite() {
 }
 
 let snapshot;
+/** Aborted on a signal or the watchdog, so the run starts nothing more while it is stopped. */
+const stop = new AbortController();
 async function cleanUp() {
+  stop.abort();
   await stopAllChildren();
+  removeServeTempDirs();
   snapshot?.remove();
   snapshot = undefined;
 }
@@ -88,6 +92,7 @@ async function main() {
     rounds,
     only: onlyFlag(),
     log,
+    signal: stop.signal,
   });
   await cleanUp();
   const targets = evaluateServeTargets(run.contenders, run.cases);

@@ -24,7 +24,9 @@ function binScript(pkg, name = pkg) {
 /**
  * The contenders. `argv(port)` builds a child's command line; `inProcess` runs `waitFor()`
  * here. `settings` says which knobs are set; `readyLine` matches the line a waiter prints when
- * it is ready (to split detection from process exit), when it prints one.
+ * it is ready (to split detection from process exit), when it prints one. `cpuOnly` waiters
+ * are measured for CPU only: the peers slowed to portier's 10 ms pace, to compare the cost of
+ * one attempt.
  */
 export function createWaiters(root) {
   const node = process.execPath;
@@ -36,6 +38,21 @@ export function createWaiters(root) {
       name: 'portier wait',
       settings: 'defaults: pause 2 ms doubling to 10 ms while loopback refuses',
       argv: (port) => [node, join(root, 'bin/portier.cjs'), 'wait', host(port), '--timeout', '10s'],
+      readyLine: /ready after/,
+    },
+    {
+      name: 'portier wait --interval 5ms',
+      settings: 'pauses capped at 5 ms instead of 10 ms',
+      argv: (port) => [
+        node,
+        join(root, 'bin/portier.cjs'),
+        'wait',
+        host(port),
+        '--timeout',
+        '10s',
+        '--interval',
+        '5ms',
+      ],
       readyLine: /ready after/,
     },
     {
@@ -57,6 +74,18 @@ export function createWaiters(root) {
       name: 'wait-port interval 1',
       settings: 'fastest: library with interval 1, silent (the CLI has no interval flag)',
       argv: (port) => [node, WAIT_PORT_FAST, String(port)],
+    },
+    {
+      name: 'wait-on --interval 10',
+      settings: "10 ms interval: portier's pace while loopback refuses",
+      argv: (port) => [node, waitOn, '--interval', '10', `tcp:${host(port)}`],
+      cpuOnly: true,
+    },
+    {
+      name: 'wait-port interval 10',
+      settings: "library with interval 10, silent: portier's pace while loopback refuses",
+      argv: (port) => [node, WAIT_PORT_FAST, String(port), '10'],
+      cpuOnly: true,
     },
     {
       name: 'waitFor() in process',

@@ -18,7 +18,7 @@ const STEADY_SPREAD_MS = 1_000;
 /** A waiter that has not reported ready this long after the listen() is counted as stuck. */
 const DETECT_TIMEOUT_MS = 10_000;
 /** A waiter polls this long before its CPU window opens (Node start-up is not polling). */
-const CPU_SETTLE_MS = 500;
+const CPU_SETTLE_MS = 1_000;
 /** Length of one CPU window: 200 clock ticks at USER_HZ 100, so 0.5% of a core resolution. */
 const CPU_WINDOW_MS = 2_000;
 /** Cold `portier wait` runs on a port already listening, with marks inside the process. */
@@ -73,6 +73,15 @@ async function clockOffset(listener) {
   return { offsetMs: best.offsetMs, uncertaintyMs: best.rtt / 2 };
 }
 
+/** CPU share of one core this process uses over one window while waiting for nothing. */
+async function benchIdlePercent() {
+  const start = performance.now();
+  const before = process.cpuUsage();
+  await sleep(CPU_WINDOW_MS);
+  const { user, system } = process.cpuUsage(before);
+  return (100 * (user + system)) / 1000 / (performance.now() - start);
+}
+
 /** Stops a run and waits (bounded) until it has ended, so the next round starts clean. */
 async function finish(run) {
   if (!run.ended()) run.stop();
@@ -121,6 +130,9 @@ async function detectOnce(waiter, { lib, root }) {
  * /proc/<pid>/stat (utime + stime) for a child, from process.cpuUsage() in process.
  */
 async function cpuOnce(waiter, { lib, root, ticksPerS }) {
+  // In process, the bench's own idle cost (timers, GC of its heap) is measured first and
+  // taken off, so the share is what waitFor() adds.
+  const idle = waiter.inProcess ? await benchIdlePercent() : 0;
   const port = await pickFreePort();
   let attempts = 0;
   const run = startWaiter(waiter, { lib, port, cwd: root, onAttempt: () => attempts++ });
@@ -137,7 +149,8 @@ async function cpuOnce(waiter, { lib, root, ticksPerS }) {
     const wallMs = performance.now() - start;
     if (run.ended()) throw new Error(`${waiter.name} ended while polling: ${run.output()}`);
     return {
-      percent: (100 * cpuMs) / wallMs,
+      percent: (100 * cpuMs) / wallMs - idle,
+      idlePercent: run.pid ? undefined : idle,
       attemptsPerS: run.pid ? undefined : ((attempts - attemptsBefore) * 1000) / wallMs,
     };
   } finally {
@@ -198,6 +211,44 @@ async function coldWaitPhases(root) {
   }
 }
 
+/** The detection summary of one waiter from its rounds, with the clock check. */
+function detectionResult(waiter, samples) {
+  const worst = samples
+    .map((s) => s.clock)
+    .reduce((a, c) => (Math.abs(c.offsetMs) > Math.abs(a.offsetMs) ? c : a));
+  const printed = defined(samples.map((s) => s.printedMs));
+  const readyLineMs = printed.length > 0 ? median(printed) : undefined;
+  return {
+    kind: waiter.inProcess ? 'in-process' : 'process',
+    ...summarize(samples.map((s) => s.detectionMs)),
+    tool:
+      readyLineMs === undefined
+        ? waiter.settings
+        : `${waiter.settings}; its ready line arrived at ${formatMs(readyLineMs)} ms (median)`,
+    settings: waiter.settings,
+    readyLineMedianMs: readyLineMs,
+    worstClockOffset: worst,
+    ...(Math.abs(worst.offsetMs) - worst.uncertaintyMs > CLOCK_SLACK_MS
+      ? { failed: `a listener's clock was ${worst.offsetMs.toFixed(2)} ms off the bench's` }
+      : {}),
+  };
+}
+
+/** The CPU summary of one waiter from its windows. */
+function cpuResult(waiter, windows, ticksPerS) {
+  const rates = defined(windows.map((w) => w.attemptsPerS));
+  const idles = defined(windows.map((w) => w.idlePercent));
+  return {
+    kind: 'cpu',
+    ...summarizePercent(windows.map((w) => w.percent)),
+    tool: waiter.inProcess
+      ? `process.cpuUsage() of the bench over ${CPU_WINDOW_MS} ms, less its idle ${median(idles).toFixed(1)} %; ${median(rates).toFixed(0)} attempts/s`
+      : `/proc/<pid>/stat utime+stime over ${CPU_WINDOW_MS} ms, ${ticksPerS} ticks/s`,
+    settings: waiter.settings,
+    ...(rates.length > 0 ? { attemptsPerSecond: median(rates) } : {}),
+  };
+}
+
 /**
  * `rounds` detection rounds and `cpuWindows` CPU windows per waiter, rotating the order each
  * round. Returns `<waiter>: detection` and `<waiter>: CPU polling` summaries.
@@ -205,53 +256,27 @@ async function coldWaitPhases(root) {
 export async function runWaitCases({ lib, root, rounds, cpuWindows, log }) {
   const waiters = createWaiters(root);
   const ticksPerS = clockTicksPerSecond();
-  const detections = new Map(waiters.map((w) => [w.name, []]));
+  const detected = waiters.filter((w) => !w.cpuOnly);
+  const detections = new Map(detected.map((w) => [w.name, []]));
   const cpu = new Map(waiters.map((w) => [w.name, []]));
-  const rotated = (round) => waiters.map((_, i) => waiters[(round + i) % waiters.length]);
+  const rotated = (list, round) => list.map((_, i) => list[(round + i) % list.length]);
   for (let round = 0; round < rounds; round++) {
     log?.(`wait: detection round ${round + 1} of ${rounds}`);
-    for (const waiter of rotated(round))
+    for (const waiter of rotated(detected, round))
       detections.get(waiter.name).push(await detectOnce(waiter, { lib, root }));
   }
   for (let window = 0; window < cpuWindows; window++) {
     log?.(`wait: CPU window ${window + 1} of ${cpuWindows}`);
-    for (const waiter of rotated(window))
+    for (const waiter of rotated(waiters, window))
       cpu.get(waiter.name).push(await cpuOnce(waiter, { lib, root, ticksPerS }));
   }
   const phases = await coldWaitPhases(root);
   const exitFloorMs = await nodeExitFloor(root);
   const results = {};
   for (const waiter of waiters) {
-    const samples = detections.get(waiter.name);
-    const clocks = samples.map((s) => s.clock);
-    const worst = clocks.reduce((a, c) => (Math.abs(c.offsetMs) > Math.abs(a.offsetMs) ? c : a));
-    const printed = defined(samples.map((s) => s.printedMs));
-    const readyLineMs = printed.length > 0 ? median(printed) : undefined;
-    results[`${waiter.name}: detection`] = {
-      kind: waiter.inProcess ? 'in-process' : 'process',
-      ...summarize(samples.map((s) => s.detectionMs)),
-      tool:
-        readyLineMs === undefined
-          ? waiter.settings
-          : `${waiter.settings}; its ready line arrived at ${formatMs(readyLineMs)} ms (median)`,
-      settings: waiter.settings,
-      readyLineMedianMs: readyLineMs,
-      worstClockOffset: worst,
-      ...(Math.abs(worst.offsetMs) - worst.uncertaintyMs > CLOCK_SLACK_MS
-        ? { failed: `a listener's clock was ${worst.offsetMs.toFixed(2)} ms off the bench's` }
-        : {}),
-    };
-    const windows = cpu.get(waiter.name);
-    const rates = defined(windows.map((w) => w.attemptsPerS));
-    results[`${waiter.name}: CPU polling`] = {
-      kind: 'cpu',
-      ...summarizePercent(windows.map((w) => w.percent)),
-      tool: waiter.inProcess
-        ? `process.cpuUsage() of the bench over ${CPU_WINDOW_MS} ms; ${median(rates).toFixed(0)} attempts/s`
-        : `/proc/<pid>/stat utime+stime over ${CPU_WINDOW_MS} ms, ${ticksPerS} ticks/s`,
-      settings: waiter.settings,
-      ...(rates.length > 0 ? { attemptsPerSecond: median(rates) } : {}),
-    };
+    if (!waiter.cpuOnly)
+      results[`${waiter.name}: detection`] = detectionResult(waiter, detections.get(waiter.name));
+    results[`${waiter.name}: CPU polling`] = cpuResult(waiter, cpu.get(waiter.name), ticksPerS);
   }
   const portier = results['portier wait: detection'];
   portier.phasesOnListeningPort = phases;

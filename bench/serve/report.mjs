@@ -1,6 +1,7 @@
 // The serve bench's markdown: run facts, the server × case table, the target rows, and the
 // generated section of docs/benchmarks.md between the serve markers.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { BUSY_SHARE } from './run-serve-bench.mjs';
 
 export const DOCS_START = '<!-- bench:serve:start -->';
 export const DOCS_END = '<!-- bench:serve:end -->';
@@ -9,8 +10,6 @@ const rps = (n) => (n === undefined ? '—' : n >= 10_000 ? String(Math.round(n)
 const ms = (n) =>
   n === undefined ? '—' : n < 1 ? n.toFixed(3) : n < 100 ? n.toFixed(2) : n.toFixed(0);
 const pct = (share) => (share === undefined ? '?' : `${Math.round(share * 100)}%`);
-/** Other processes above this share of the machine during a run mark its cell as busy. */
-export const BUSY_SHARE = 0.1;
 
 function cell(contender, caseId, pick) {
   const r = contender.cases?.[caseId];
@@ -95,7 +94,7 @@ export function renderServeReport(run, targets, source) {
     `- Machine: ${m.cpus} × ${m.cpuModel.split(' ').slice(0, 2).join(' ')}, ${m.memGiB} GiB, Linux ${m.kernel}, Node ${m.node}; load average ${m.loadAverage.join(' ')} at start, ${run.loadAverageEnd.join(' ')} at end`,
     `- Other processes during the run: ${other ? `${pct(other.otherShare)} of all cores (${other.otherCpuS.toFixed(0)} CPU s in ${other.wallS.toFixed(0)} s), steal ${pct(other.stealShare)}` : 'unknown'}`,
     `- Code: ${code}`,
-    `- Load: \`${run.settings.wrk}\` on 127.0.0.1, one server at a time, after a ${run.settings.warmupS} s warm-up per file; files ${run.settings.files.map((f) => `\`${f.name}\` (${f.size} B)`).join(', ')}; ${run.settings.rounds > 1 ? `${run.settings.rounds} rounds, each cell the round with the median req/s` : '1 round'}; total ${run.totalS.toFixed(0)} s`,
+    `- Load: \`${run.settings.wrk}\` on 127.0.0.1, one server at a time, after a ${run.settings.warmupS} s warm-up per file; files ${run.settings.files.map((f) => `\`${f.name}\` (${f.size} B)`).join(', ')}; ${run.settings.rounds > 1 ? `${run.settings.rounds} rounds, each cell the round with the median req/s among those without † (among all when every round had †)` : '1 round'}; total ${run.totalS.toFixed(0)} s`,
   ];
   const errors = run.contenders.filter((c) => c.error).map((c) => `${c.label}: ${c.error}`);
   const servers = run.contenders

@@ -11,6 +11,17 @@ import { freePort, startServerProcess, stopServerProcess } from './server-proces
 import { createSite } from './site.mjs';
 import { runWrk, WRK_THREADS, wrkArgs, wrkProblems } from './wrk.mjs';
 
+/** Other processes above this share of the machine during a run make it busy (marked †). */
+export const BUSY_SHARE = 0.1;
+/** Temporary folders of runs in progress, removed by {@link removeServeTempDirs} on any exit. */
+const tempDirs = new Set();
+
+/** Deletes the site and work folders of any run still in progress (signal, watchdog). */
+export function removeServeTempDirs() {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  tempDirs.clear();
+}
+
 /** Seconds of each measured wrk run. */
 export const RUN_S = { full: 10, quick: 3 };
 /** Warm-up before the measured runs, seconds per file (JIT for the Node servers). */
@@ -41,7 +52,7 @@ async function measure(server, url, connections, durationS) {
 }
 
 /** Starts one contender, checks it, warms it up, measures its cases, stops it. */
-async function runContender(contender, { site, durationS, warmupS, log }) {
+async function runContender(contender, { site, durationS, warmupS, log, signal }) {
   const port = await freePort();
   const spec = contender.launch(port);
   const launch = { ...spec, env: { ...contender.env, ...spec.env } };
@@ -50,19 +61,24 @@ async function runContender(contender, { site, durationS, warmupS, log }) {
     command: [launch.command, ...launch.args].join(' '),
     cases: {},
   };
+  // Checked right before every spawn: once the bench is told to stop, nothing new starts.
+  signal?.throwIfAborted();
   const server = startServerProcess(launch);
   try {
     await waitUntilServing(`${base}/${site.files[0].name}`, server.exited);
     const problems = await checkServedFiles(base, site.files);
     if (problems.length) throw new Error(`serves the wrong thing: ${problems.join('; ')}`);
-    for (const file of site.files)
+    for (const file of site.files) {
+      signal?.throwIfAborted();
       await runWrk({
         url: `${base}/${file.name}`,
         connections: WARMUP_CONNECTIONS,
         durationS: warmupS,
       });
+    }
     for (const id of contender.cases) {
       const c = CASES.find((x) => x.id === id);
+      signal?.throwIfAborted();
       const result = await measure(server, `${base}/${c.file}`, c.connections, durationS);
       const gone = server.exited();
       if (gone) throw new Error(`the server died during ${c.label}: ${gone}`);
@@ -84,13 +100,22 @@ export function medianRun(runs) {
   return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
-/** Folds the rounds of one contender into its cases: the median run, plus every round's req/s and p99. */
+/**
+ * The runs a cell is chosen from: those without wrk errors and with other processes under
+ * {@link BUSY_SHARE} of the machine; failing that, those without errors; failing that, all.
+ */
+export function usableRuns(runs) {
+  const clean = runs.filter((r) => r.problems.length === 0);
+  const quiet = clean.filter((r) => !(r.otherShare > BUSY_SHARE));
+  return quiet.length ? quiet : clean.length ? clean : runs;
+}
+
+/** Folds the rounds of one contender into its cases: the median usable run, plus every round. */
 function summariseRounds(entry) {
   for (const id of new Set(entry.rounds.flatMap((r) => Object.keys(r)))) {
     const runs = entry.rounds.map((r) => r[id]).filter(Boolean);
-    const clean = runs.filter((r) => r.problems.length === 0);
     entry.cases[id] = {
-      ...medianRun(clean.length ? clean : runs),
+      ...medianRun(usableRuns(runs)),
       rounds: runs.map((r) => ({
         requestsPerS: r.requestsPerS,
         p99: r.latencyMs.p99,
@@ -103,10 +128,11 @@ function summariseRounds(entry) {
 /**
  * Runs the serve bench and resolves with everything measured (the JSON of the report).
  * `portierDir` holds the built package measured (bin/, dist/, package.json); `root` the
- * checkout, whose node_modules has the Node peers. `only` limits the contenders by id.
+ * checkout, whose node_modules has the Node peers. `only` limits the contenders by id;
+ * aborting `signal` stops the run before its next spawn (it then rejects).
  * With `rounds` > 1 every contender is measured once per round, in the same order each
  * round (so a busy spell on the machine is spread over several servers), and each cell is
- * the round with the median req/s.
+ * the round with the median req/s among its quiet rounds ({@link usableRuns}).
  */
 export async function runServeBench({
   root,
@@ -115,11 +141,13 @@ export async function runServeBench({
   rounds = 1,
   only,
   log = () => {},
+  signal,
 }) {
   const durationS = quick ? RUN_S.quick : RUN_S.full;
   const warmupS = quick ? WARMUP_S.quick : WARMUP_S.full;
   const site = createSite();
   const workDir = mkdtempSync(join(tmpdir(), 'portier-serve-bench-work-'));
+  tempDirs.add(site.dir).add(workDir);
   const started = performance.now();
   const machine = describeMachine();
   const before = cpuSnapshot();
@@ -138,20 +166,21 @@ export async function runServeBench({
       for (const [i, entry] of contenders.entries()) {
         if (entry.skip) continue;
         log(`${entry.label} ${entry.version ?? ''}…`);
+        signal?.throwIfAborted();
         try {
-          const out = await runContender(all[i], { site, durationS, warmupS, log });
+          const out = await runContender(all[i], { site, durationS, warmupS, log, signal });
           entry.command = out.command;
           entry.rounds.push(out.cases);
           if (out.killedPids) entry.killedPids = [...(entry.killedPids ?? []), ...out.killedPids];
         } catch (error) {
+          if (signal?.aborted) throw error;
           entry.error = String(error.message ?? error);
           log(`${entry.label} FAILED: ${entry.error}`);
         }
       }
     }
   } finally {
-    site.remove();
-    rmSync(workDir, { recursive: true, force: true });
+    removeServeTempDirs();
   }
   for (const entry of contenders) summariseRounds(entry);
   const after = cpuSnapshot();
