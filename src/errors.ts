@@ -34,6 +34,24 @@ export const ERROR_CODES = {
   OWNER_NOT_VISIBLE: 4,
   /** After signalling every holder the port is still held by a listener. */
   PORT_STILL_HELD: 4,
+  /** `portier.yaml` (or Procfile, package.json) has problems; the message lists every one. */
+  STACK_CONFIG_INVALID: 2,
+  /** No `portier.yaml`/`.yml`/`.json`, Procfile or package.json workspaces with `dev` scripts. */
+  STACK_CONFIG_NOT_FOUND: 2,
+  /** A service name that the stack does not have. */
+  SERVICE_UNKNOWN: 2,
+  /** No stack of this project is running (for `down`, `ps`, `logs`, `restart`, …). */
+  STACK_NOT_RUNNING: 3,
+  /** A supervisor for this project is already running (`portier up` twice). */
+  STACK_ALREADY_RUNNING: 3,
+  /** A service could not be started: missing command, cwd or env file, fixed port taken. */
+  SERVICE_START_FAILED: 3,
+  /** A service did not come up: it crashed, or a dependency failed, or `up` was stopped. */
+  STACK_START_FAILED: 1,
+  /** The built-in PostgreSQL cannot run here (binaries missing, initdb failed). */
+  POSTGRES_UNAVAILABLE: 3,
+  /** The running supervisor did not answer on its control socket. */
+  STACK_CONTROL_FAILED: 3,
   /** This operating system has no socket-table backend. */
   UNSUPPORTED_PLATFORM: 5,
   /** A platform command (`lsof`, `netstat`, `tasklist`) failed or is missing. */
@@ -51,7 +69,25 @@ export interface PortierErrorDetails {
   host?: string;
   pid?: number;
   path?: string;
+  /** Service of a stack the error is about. */
+  service?: string;
+  /** Every problem found, for errors that gather several (an invalid stack file). */
+  problems?: readonly ProblemDetail[];
   cause?: unknown;
+}
+
+/** One problem of several, with where it is. */
+export interface ProblemDetail {
+  message: string;
+  file?: string;
+  /** 1-based. */
+  line?: number;
+  /** 1-based. */
+  column?: number;
+  /** Dotted path in the file (`services.api.depends_on`). */
+  path?: string;
+  /** A likely fix (`did you mean "database"?`). */
+  hint?: string;
 }
 
 /**
@@ -69,6 +105,8 @@ export class PortierError extends Error {
   readonly host: string | undefined;
   readonly pid: number | undefined;
   readonly path: string | undefined;
+  readonly service: string | undefined;
+  readonly problems: readonly ProblemDetail[] | undefined;
 
   constructor(code: ErrorCode, message: string, details: PortierErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -79,6 +117,8 @@ export class PortierError extends Error {
     this.host = details.host;
     this.pid = details.pid;
     this.path = details.path;
+    this.service = details.service;
+    this.problems = details.problems;
   }
 
   /** The CLI exit status for this error's code. */
@@ -89,7 +129,7 @@ export class PortierError extends Error {
   /** A plain object for `--json` output. */
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = { code: this.code, message: this.message };
-    for (const key of ['hint', 'port', 'host', 'pid', 'path'] as const) {
+    for (const key of ['hint', 'port', 'host', 'pid', 'path', 'service', 'problems'] as const) {
       if (this[key] !== undefined) out[key] = this[key];
     }
     return out;

@@ -54,4 +54,39 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'serve a folder on 127.0.0.1:57573 with live reload and path proxies',
     load: async () => (await import('./commands/serve.js')).serveCommand,
   },
+  {
+    name: 'up',
+    summary: 'start the stack (portier.yaml, Procfile, workspaces) in order, on loopback ports',
+    load: async () => (await import('./commands/up.js')).upCommand,
+  },
+  {
+    name: 'down',
+    summary: 'stop the running stack of this project',
+    load: async () => (await import('./commands/down.js')).downCommand,
+  },
+  {
+    name: 'ps',
+    summary: 'services of the running stack: state, pid, address, restarts',
+    load: async () => (await import('./commands/ps.js')).psCommand,
+  },
+  {
+    name: 'logs',
+    summary: "search and follow the stack's logs across services",
+    load: async () => (await import('./commands/logs.js')).logsCommand,
+  },
+  {
+    name: 'restart',
+    summary: 'restart services of the running stack',
+    load: async () => (await import('./commands/service-control.js')).restartCommand,
+  },
+  {
+    name: 'stop',
+    summary: 'stop services of the running stack',
+    load: async () => (await import('./commands/service-control.js')).stopCommand,
+  },
+  {
+    name: 'start',
+    summary: 'start stopped services of the running stack',
+    load: async () => (await import('./commands/service-control.js')).startCommand,
+  },
 ];

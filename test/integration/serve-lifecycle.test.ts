@@ -70,7 +70,7 @@ describe('serve()', () => {
       arrived();
     });
     await new Promise<void>((r) => backend.listen({ host: '127.0.0.1', port: 0 }, r));
-    onTestFinished(() => new Promise((r) => backend.close(r)));
+    onTestFinished(() => new Promise<void>((r) => backend.close(() => r())));
     const target = `http://127.0.0.1:${(backend.address() as { port: number }).port}`;
     const server = await serve({
       root: site(),

@@ -1,0 +1,136 @@
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PortierError } from '../../errors.js';
+import { loadStackConfig } from '../../stack/config/load-stack-config.js';
+import { createStackClient } from '../../stack/control/control-client.js';
+import { findRunningStack } from '../../stack/open-stack.js';
+import { ensureProjectDir, projectStateDir } from '../../stack/project-state.js';
+import type { ServiceState, StackStatus } from '../../stack/types.js';
+import { formatDuration } from '../../time/duration.js';
+import type { CliContext } from '../command.js';
+import { colorState, renderStackTable } from '../render/stack-text.js';
+import type { UpRequest } from './up-foreground.js';
+
+/** Waiting for the background supervisor to open its socket, at most, ms. */
+const SUPERVISOR_START_TIMEOUT_MS = 15_000;
+const SETTLED: ReadonlySet<ServiceState> = new Set([
+  'healthy',
+  'unhealthy',
+  'completed',
+  'stopped',
+  'failed',
+  'crashed',
+  'exited',
+]);
+const FAILED: ReadonlySet<ServiceState> = new Set(['failed', 'crashed', 'exited']);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function tailOf(path: string, lines = 20): string {
+  try {
+    return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/** Settled when every service that was started has reached a resting state. */
+function isSettled(status: StackStatus): boolean {
+  return status.services.every((s) => s.state === 'pending' || SETTLED.has(s.state));
+}
+
+/**
+ * `portier up -d`: checks the file here (so its problems show in this terminal), starts the
+ * supervisor as a background process writing to `supervisor.log` in the project's state dir,
+ * shows each service's progress until all have settled, and returns: 0 when all are up, 1
+ * when one failed (the stack keeps running either way; `portier down` stops it).
+ */
+export async function runUpDetached(request: UpRequest, ctx: CliContext): Promise<number> {
+  const config = loadStackConfig({
+    ...(request.file ? { file: resolve(request.cwd, request.file) } : {}),
+    cwd: request.cwd,
+    env: ctx.env,
+  });
+  const projectDir = projectStateDir(ctx.stateDir, config.root);
+  ensureProjectDir(projectDir);
+  const running = findRunningStack(ctx.stateDir, config.root);
+  if (running) {
+    throw new PortierError(
+      'STACK_ALREADY_RUNNING',
+      `The stack ${config.name} is already running (supervisor pid ${running.record.pid}).`,
+      {
+        pid: running.record.pid,
+        hint: '`portier ps` shows it; `portier down` stops it.',
+      },
+    );
+  }
+  const logPath = join(projectDir, 'supervisor.log');
+  const out = openSync(logPath, 'a');
+  const argv = [
+    process.argv[1] as string,
+    'up',
+    '-f',
+    config.file,
+    ...(request.fresh ? ['--fresh'] : []),
+    ...request.services,
+  ];
+  const child = spawn(process.execPath, argv, {
+    cwd: request.cwd,
+    env: { ...ctx.env, NO_COLOR: '1' } as NodeJS.ProcessEnv,
+    stdio: ['ignore', out, out],
+    detached: true,
+  });
+  closeSync(out);
+  let exited: number | null = null;
+  child.on('exit', (code) => {
+    exited = code ?? 1;
+  });
+  child.unref();
+  const started = Date.now();
+  let record = findRunningStack(ctx.stateDir, config.root)?.record;
+  while (!record) {
+    if (exited !== null || Date.now() - started > SUPERVISOR_START_TIMEOUT_MS)
+      throw new PortierError(
+        'STACK_START_FAILED',
+        `The background supervisor of ${config.name} did not start:\n${tailOf(logPath)}`,
+        {
+          path: logPath,
+        },
+      );
+    await sleep(50);
+    record = findRunningStack(ctx.stateDir, config.root)?.record;
+  }
+  ctx.stderr.write(`${config.name}: supervisor pid ${record.pid}, log ${logPath}\n`);
+  const client = createStackClient(record.socket);
+  const seen = new Map<string, ServiceState>();
+  let status = await client.status();
+  const report = (s: StackStatus) => {
+    for (const svc of s.services) {
+      if (svc.state === 'pending' || seen.get(svc.name) === svc.state) continue;
+      seen.set(svc.name, svc.state);
+      if (!request.json)
+        ctx.stderr.write(
+          `  ${svc.name}: ${colorState(svc.state, ctx.colorErr)}${svc.reason ? ` — ${svc.reason}` : ''}\n`,
+        );
+    }
+  };
+  while (!isSettled(status) || status.services.every((s) => s.state === 'pending')) {
+    report(status);
+    if (ctx.signal.aborted) break;
+    await sleep(100);
+    status = await client.status();
+  }
+  report(status);
+  const failed = status.services.some((s) => FAILED.has(s.state));
+  if (request.json) {
+    ctx.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+  } else {
+    const databases = new Set(config.services.filter((s) => s.postgres).map((s) => s.name));
+    ctx.stdout.write(
+      `\n${ctx.color.bold(`${config.name} settled in ${formatDuration(Date.now() - started)}`)} (running in the background; \`portier down\` stops it)\n`,
+    );
+    ctx.stdout.write(`${renderStackTable(status, ctx.color, Date.now(), databases)}\n`);
+  }
+  return failed ? 1 : 0;
+}
