@@ -109,7 +109,11 @@ export function createStack(options: CreateStackOptions): Stack {
         reason: status.reason ?? status.state,
         ...(status.exitCode === undefined ? {} : { exitCode: status.exitCode }),
         ...(status.signal === undefined ? {} : { signal: status.signal }),
-        lastLines: logs.tail(status.name, SUMMARY_LINES),
+        // The service's own output: portier's notes about it are in `reason` already.
+        lastLines: logs
+          .tail(status.name, SUMMARY_LINES * 4)
+          .filter((l) => l.stream !== 'portier')
+          .slice(-SUMMARY_LINES),
       };
     }
     if (status.state === 'starting' || status.state === 'stopped' || status.state === 'backoff')

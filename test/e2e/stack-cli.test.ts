@@ -1,0 +1,127 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StackStatus } from '../../src/stack/types.js';
+import { runCli, startCli } from '../helpers/cli.js';
+import { stackFixture } from '../helpers/stack.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+
+/** A project dir with a portier.yaml; `down` runs at the end of the test whatever happens. */
+function project(name: string, services: string[]): { dir: string; file: string; env: Record<string, string> } {
+  const dir = mkdtempSync(join(tmpdir(), `portier-e2e-${name}-`));
+  const file = join(dir, 'portier.yaml');
+  writeFileSync(file, [`name: ${name}`, 'services:', ...services, ''].join('\n'));
+  const env = { PORTIER_STATE_DIR: join(dir, 'state') };
+  cleanups.push(async () => {
+    await runCli(['down', '-f', file], { env });
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { dir, file, env };
+}
+
+const http = (name: string, extra: string[] = []) => [
+  `  ${name}:`,
+  `    command: ${process.execPath} ${stackFixture('http-service.mjs')}`,
+  '    ready: { http: /health }',
+  ...extra,
+];
+
+describe('portier up / ps / logs / restart / down', () => {
+  it('runs a stack in the background and drives it from other commands', async () => {
+    const { file, env } = project('shop', [...http('api'), ...http('web', ['    depends_on: { api: healthy }'])]);
+    const up = await runCli(['up', '-d', '-f', file], { env, timeoutMs: 30_000 });
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/shop settled in/);
+    expect(up.stdout).toMatch(/api\s+healthy/);
+    const ps = await runCli(['ps', '--json', '-f', file], { env });
+    const status = JSON.parse(ps.stdout) as StackStatus;
+    expect(status.project).toBe('shop');
+    expect(status.services.map((s) => s.state)).toEqual(['healthy', 'healthy']);
+    const api = status.services.find((s) => s.name === 'api')!;
+    expect((await fetch(`${api.url}/health`)).status).toBe(200);
+
+    const restarted = await runCli(['restart', 'api', '-f', file], { env });
+    expect(restarted.code, restarted.stderr).toBe(0);
+    const after = JSON.parse((await runCli(['ps', '--json', '-f', file], { env })).stdout) as StackStatus;
+    const api2 = after.services.find((s) => s.name === 'api')!;
+    expect(api2.pid).not.toBe(api.pid);
+    // The same port again: it is this service's lease.
+    expect(api2.port).toBe(api.port);
+
+    const logs = await runCli(['logs', 'api', '--grep', 'SIGTERM', '--file', file, '--json'], { env });
+    expect(logs.code, logs.stderr).toBe(0);
+    const lines = logs.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.text)).toContain('got SIGTERM');
+    expect(lines.every((l) => l.service === 'api')).toBe(true);
+
+    const unknown = await runCli(['restart', 'nope', '-f', file], { env });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/No service "nope"/);
+
+    const down = await runCli(['down', '-f', file], { env });
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.stdout).toMatch(/stopped shop/);
+    const gone = await runCli(['ps', '-f', file], { env });
+    expect(gone.code).toBe(3);
+    expect(gone.stderr).toMatch(/No stack is running/);
+  });
+
+  it('runs two projects side by side without port collisions', async () => {
+    const services = [...http('api'), ...http('web'), ...http('admin')];
+    const a = project('alpha', services);
+    const b = project('beta', services);
+    // One state dir for both, as on a real machine: one lease ledger.
+    const env = { PORTIER_STATE_DIR: join(a.dir, 'shared-state') };
+    const [ra, rb] = await Promise.all([
+      runCli(['up', '-d', '-f', a.file], { env, timeoutMs: 30_000 }),
+      runCli(['up', '-d', '-f', b.file], { env, timeoutMs: 30_000 }),
+    ]);
+    cleanups.push(async () => {
+      await runCli(['down', '-f', a.file], { env });
+      await runCli(['down', '-f', b.file], { env });
+    });
+    expect(ra.code, ra.stderr).toBe(0);
+    expect(rb.code, rb.stderr).toBe(0);
+    const ports: number[] = [];
+    for (const file of [a.file, b.file]) {
+      const status = JSON.parse((await runCli(['ps', '--json', '-f', file], { env })).stdout) as StackStatus;
+      for (const s of status.services) {
+        expect(s.state).toBe('healthy');
+        ports.push(s.port!);
+        expect((await fetch(`${s.url}/health`)).status).toBe(200);
+      }
+    }
+    expect(new Set(ports).size).toBe(6);
+  });
+
+  it('stops on SIGINT in the foreground and names the service that failed first', async () => {
+    const { file, env } = project('broken', [
+      ...http('api'),
+      '  worker:',
+      `    command: ${process.execPath} ${stackFixture('exit-with.mjs')} 7`,
+      '    restart: no',
+      '    port: none',
+    ]);
+    const up = startCli(['up', '-f', file], { env });
+    await up.waitForLine((l) => /settled in/.test(l), 20_000);
+    expect(up.stderr()).toMatch(/worker failed first: exited, exit code 7/);
+    expect(up.stderr()).toMatch(/something went wrong/);
+    up.child.kill('SIGINT');
+    const { code } = await up.exit(10_000);
+    expect(code).toBe(1);
+    expect(up.lines.join('\n'), up.lines.join('\n') + up.stderr()).toMatch(/api +\| got SIGTERM/);
+  });
+
+  it('refuses a second supervisor of the same project', async () => {
+    const { file, env } = project('twice', http('api'));
+    expect((await runCli(['up', '-d', '-f', file], { env, timeoutMs: 30_000 })).code).toBe(0);
+    const again = await runCli(['up', '-f', file], { env });
+    expect(again.code).toBe(3);
+    expect(again.stderr).toMatch(/already running \(supervisor pid \d+/);
+  });
+});
