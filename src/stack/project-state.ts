@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { PortierError } from '../errors.js';
 import { identifyProcess, isSameProcessAlive } from '../ports/process-liveness.js';
@@ -33,10 +33,15 @@ export interface SupervisorRecord {
 const RECORD_FILE = 'supervisor.json';
 const PORTS_FILE = 'ports.json';
 
-/** Creates the project directory (0700: it holds the database password and logs). */
+/**
+ * Creates the project directory, 0711: others may pass through but not list it. Its files are
+ * 0600 (logs, records, the database password), and the built-in PostgreSQL, which runs as
+ * `nobody` when we are root, must reach its data directory below.
+ */
 export function ensureProjectDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    mkdirSync(dir, { recursive: true, mode: 0o711 });
+    chmodSync(dir, 0o711);
   } catch (error) {
     throw new PortierError(
       'STATE_DIR_UNUSABLE',

@@ -15,6 +15,12 @@ export const DOWN_RECHECK_FIRST_MS = 5;
 /** The longest pause between checks while nothing listens, ms (or the period, if shorter). */
 export const DOWN_RECHECK_MAX_MS = 50;
 
+/**
+ * Once healthy, a service is checked again this often (or at its period, if longer), ms:
+ * often enough to notice a hang, rarely enough not to fill its access log with probes.
+ */
+export const HEALTHY_RECHECK_MS = 10_000;
+
 /** What {@link watchReadiness} reports to. */
 export interface ReadinessWatch {
   clock: StackClock;
@@ -124,7 +130,8 @@ async function checkLoop(
       if (!healthy && w.clock.now() - started >= PORT_DRIFT_AFTER_MS) void checkDrift(false);
     }
     const quick = !healthy && result.down === true;
-    await w.clock.sleep(quick ? Math.min(downPause, timing.periodMs) : timing.periodMs, signal);
+    const pause = healthy ? Math.max(timing.periodMs, HEALTHY_RECHECK_MS) : timing.periodMs;
+    await w.clock.sleep(quick ? Math.min(downPause, timing.periodMs) : pause, signal);
     downPause = quick ? Math.min(downPause * 2, DOWN_RECHECK_MAX_MS) : DOWN_RECHECK_FIRST_MS;
   }
 }

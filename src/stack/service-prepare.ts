@@ -92,7 +92,7 @@ export function createServicePreparer(options: PreparerOptions): ServicePreparer
         databaseUrls.set(service.name, pg.url);
         return {
           argv: pg.argv,
-          cwd: pg.dataDir,
+          cwd: pg.cwd,
           env: { ...pg.env, PORTIER_STACK: env.PORTIER_STACK as string },
           ...(pg.uid === undefined ? {} : { uid: pg.uid }),
           ...(pg.gid === undefined ? {} : { gid: pg.gid }),

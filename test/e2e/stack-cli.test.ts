@@ -125,3 +125,27 @@ describe('portier up / ps / logs / restart / down', () => {
     expect(again.stderr).toMatch(/already running \(supervisor pid \d+/);
   });
 });
+
+describe('portier up with a bad stack file', () => {
+  it('reports every problem with line, column and a suggestion, starts nothing, exits 2', async () => {
+    const { file, env } = project('bad', [
+      '  database:',
+      '    comand: node x.js',
+      '  api:',
+      `    command: ${process.execPath} ${stackFixture('http-service.mjs')}`,
+      '    depends_on: { databse: healthy }',
+    ]);
+    const run = await runCli(['up', '-f', file, '--json'], { env });
+    expect(run.code).toBe(2);
+    const { error } = JSON.parse(run.stdout) as { error: { code: string; problems: { line: number; column: number; hint?: string }[] } };
+    expect(error.code).toBe('STACK_CONFIG_INVALID');
+    expect(error.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ line: 4, column: 5, hint: 'did you mean "command"?' }),
+        expect.objectContaining({ line: 7, hint: 'did you mean "database"?' }),
+      ]),
+    );
+    const ps = await runCli(['ps', '-f', file], { env });
+    expect(ps.code).toBe(3);
+  });
+});

@@ -5,6 +5,7 @@ import { formatDuration } from '../../time/duration.js';
 import { renderTable } from './table.js';
 
 const GOOD: ReadonlySet<ServiceState> = new Set(['healthy', 'completed']);
+const RUNNING: ReadonlySet<ServiceState> = new Set(['starting', 'healthy', 'unhealthy']);
 const BAD: ReadonlySet<ServiceState> = new Set(['failed', 'crashed', 'exited', 'unhealthy']);
 
 /** A state coloured: green when fine, red when failed, yellow in between. */
@@ -16,7 +17,8 @@ export function colorState(state: ServiceState, c: Colors): string {
 
 /** Where to reach a service: its URL, or `127.0.0.1:<port>` for a database (no password shown). */
 export function serviceAddress(status: ServiceStatus, isDatabase: boolean): string {
-  if (status.port === undefined) return '';
+  // A finished job's port is only its lease; nothing answers there.
+  if (status.port === undefined || !RUNNING.has(status.state)) return '';
   const drift =
     status.listeningPorts?.length && !status.listeningPorts.includes(status.port)
       ? ` (listens on ${status.listeningPorts.join(', ')})`

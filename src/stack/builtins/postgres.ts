@@ -200,7 +200,7 @@ export async function preparePostgres(options: PreparePostgresOptions): Promise<
   const bin =
     options.binaries ??
     (await findPostgresBinaries({ platform, arch: options.arch, uid, sharedRoot }));
-  mkdirSync(options.dataRoot, { recursive: true, mode: 0o700 });
+  mkdirSync(options.dataRoot, { recursive: true, mode: 0o711 });
   const password = readOrCreatePassword(join(options.dataRoot, 'password'));
   const dataDir = resolveDataDir(options.dataRoot, user, sharedRoot, uid ?? -1);
   if (options.fresh) rmSync(dataDir, { recursive: true, force: true });

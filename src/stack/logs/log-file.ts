@@ -62,7 +62,7 @@ export function createLogFile(options: LogFileOptions): LogFile {
   const writeBatch = async () => {
     if (!handle) {
       await mkdir(dirname(path), { recursive: true });
-      handle = await open(path, 'a');
+      handle = await open(path, 'a', 0o600);
       size = (await handle.stat()).size;
     }
     const { parts, bytes } = takeBatch(queue, maxFileBytes - size, size === 0);
@@ -162,7 +162,7 @@ async function rotate(handle: FileHandle, path: string, keepFiles: number): Prom
   for (let n = keepFiles - 1; n >= 1; n--) await renameIfThere(`${path}.${n}`, `${path}.${n + 1}`);
   if (keepFiles > 0) await renameIfThere(path, `${path}.1`);
   else await rm(path, { force: true });
-  return open(path, 'a');
+  return open(path, 'a', 0o600);
 }
 
 async function renameIfThere(from: string, to: string): Promise<void> {
