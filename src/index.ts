@@ -127,4 +127,54 @@ export {
   type WhoHoldsOptions,
   whoHolds,
 } from './sockets/who-holds.js';
+export { type StackClock, systemClock } from './stack/clock.js';
+export {
+  findStackFile,
+  type LoadStackConfigOptions,
+  loadStackConfig,
+  planStartOrder,
+} from './stack/config/load-stack-config.js';
+export type {
+  DependsCondition,
+  PostgresSettings,
+  ProbeTiming,
+  ReadyCheck,
+  ResolvedService,
+  ResolvedStackConfig,
+  RestartPolicy,
+  RestartSettings,
+  ServiceCommand,
+  StackSource,
+} from './stack/config/types.js';
+export {
+  CONTROL_TIMEOUT_MS,
+  createStackClient,
+  type StackClient,
+} from './stack/control/control-client.js';
+export type { ControlTarget } from './stack/control/control-server.js';
+export { createLogHub, type LogHub, type LogHubOptions } from './stack/logs/index.js';
+export {
+  controlSocketPath,
+  findRunningStack,
+  type OpenStack,
+  type OpenStackOptions,
+  openStack,
+} from './stack/open-stack.js';
+export {
+  type CreateStackOptions,
+  createStack,
+  type FailureSummary,
+  type Stack,
+} from './stack/supervisor.js';
+export type {
+  LogLine,
+  LogQuery,
+  LogStream,
+  ServiceState,
+  ServiceStatus,
+  StackControl,
+  StackEvent,
+  StackPhase,
+  StackStatus,
+} from './stack/types.js';
 export { resolveStateDir } from './state/state-dir.js';

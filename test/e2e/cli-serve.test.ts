@@ -38,7 +38,8 @@ describe('portier serve', () => {
     expect(ready.port).toBeGreaterThan(holder.port);
     // stderr and stdout are separate pipes: the note may arrive after the listening line.
     const note = `Port ${holder.port} is held by node (pid ${holder.pid})`;
-    for (let i = 0; i < 100 && !cli.stderr().includes(note); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && !cli.stderr().includes(note); i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(cli.stderr()).toContain(note);
     cli.child.kill('SIGTERM');
     expect((await cli.exit()).code).toBe(0);

@@ -12,7 +12,10 @@ afterEach(async () => {
 });
 
 /** A project dir with a portier.yaml; `down` runs at the end of the test whatever happens. */
-function project(name: string, services: string[]): { dir: string; file: string; env: Record<string, string> } {
+function project(
+  name: string,
+  services: string[],
+): { dir: string; file: string; env: Record<string, string> } {
   const dir = mkdtempSync(join(tmpdir(), `portier-e2e-${name}-`));
   const file = join(dir, 'portier.yaml');
   writeFileSync(file, [`name: ${name}`, 'services:', ...services, ''].join('\n'));
@@ -33,7 +36,10 @@ const http = (name: string, extra: string[] = []) => [
 
 describe('portier up / ps / logs / restart / down', () => {
   it('runs a stack in the background and drives it from other commands', async () => {
-    const { file, env } = project('shop', [...http('api'), ...http('web', ['    depends_on: { api: healthy }'])]);
+    const { file, env } = project('shop', [
+      ...http('api'),
+      ...http('web', ['    depends_on: { api: healthy }']),
+    ]);
     const up = await runCli(['up', '-d', '-f', file], { env, timeoutMs: 30_000 });
     expect(up.code, up.stderr).toBe(0);
     expect(up.stdout).toMatch(/shop settled in/);
@@ -47,15 +53,22 @@ describe('portier up / ps / logs / restart / down', () => {
 
     const restarted = await runCli(['restart', 'api', '-f', file], { env });
     expect(restarted.code, restarted.stderr).toBe(0);
-    const after = JSON.parse((await runCli(['ps', '--json', '-f', file], { env })).stdout) as StackStatus;
+    const after = JSON.parse(
+      (await runCli(['ps', '--json', '-f', file], { env })).stdout,
+    ) as StackStatus;
     const api2 = after.services.find((s) => s.name === 'api')!;
     expect(api2.pid).not.toBe(api.pid);
     // The same port again: it is this service's lease.
     expect(api2.port).toBe(api.port);
 
-    const logs = await runCli(['logs', 'api', '--grep', 'SIGTERM', '--file', file, '--json'], { env });
+    const logs = await runCli(['logs', 'api', '--grep', 'SIGTERM', '--file', file, '--json'], {
+      env,
+    });
     expect(logs.code, logs.stderr).toBe(0);
-    const lines = logs.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = logs.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.text)).toContain('got SIGTERM');
     expect(lines.every((l) => l.service === 'api')).toBe(true);
 
@@ -89,7 +102,9 @@ describe('portier up / ps / logs / restart / down', () => {
     expect(rb.code, rb.stderr).toBe(0);
     const ports: number[] = [];
     for (const file of [a.file, b.file]) {
-      const status = JSON.parse((await runCli(['ps', '--json', '-f', file], { env })).stdout) as StackStatus;
+      const status = JSON.parse(
+        (await runCli(['ps', '--json', '-f', file], { env })).stdout,
+      ) as StackStatus;
       for (const s of status.services) {
         expect(s.state).toBe('healthy');
         ports.push(s.port!);
@@ -137,7 +152,9 @@ describe('portier up with a bad stack file', () => {
     ]);
     const run = await runCli(['up', '-f', file, '--json'], { env });
     expect(run.code).toBe(2);
-    const { error } = JSON.parse(run.stdout) as { error: { code: string; problems: { line: number; column: number; hint?: string }[] } };
+    const { error } = JSON.parse(run.stdout) as {
+      error: { code: string; problems: { line: number; column: number; hint?: string }[] };
+    };
     expect(error.code).toBe('STACK_CONFIG_INVALID');
     expect(error.problems).toEqual(
       expect.arrayContaining([

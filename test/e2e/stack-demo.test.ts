@@ -52,12 +52,16 @@ describe.skipIf(skip !== undefined)('the demo stack in examples/', () => {
     const again = await up();
     const url = again.services.find((s) => s.name === 'web')!.url!;
     expect(again.services.find((s) => s.name === 'web')!.port).toBe(web.port);
-    const texts = ((await (await fetch(`${url}/api/greetings`)).json()) as { text: string }[]).map((r) => r.text);
+    const texts = ((await (await fetch(`${url}/api/greetings`)).json()) as { text: string }[]).map(
+      (r) => r.text,
+    );
     expect(texts).toContain('kept across runs');
     expect((await runCli(['down', '-f', DEMO], { env })).code).toBe(0);
     const fresh = await up(['--fresh']);
     const freshUrl = fresh.services.find((s) => s.name === 'web')!.url!;
-    const freshTexts = ((await (await fetch(`${freshUrl}/api/greetings`)).json()) as { text: string }[]).map((r) => r.text);
+    const freshTexts = (
+      (await (await fetch(`${freshUrl}/api/greetings`)).json()) as { text: string }[]
+    ).map((r) => r.text);
     expect(freshTexts).not.toContain('kept across runs');
   });
 });

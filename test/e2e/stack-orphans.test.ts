@@ -57,7 +57,10 @@ describe.skipIf(process.platform !== 'linux')('no orphans after the supervisor i
     const supervisor = up.child.pid!;
     const pids = descendantsOf([supervisor], readParentMap());
     for (const file of files) {
-      const { self, children } = JSON.parse(readFileSync(file, 'utf8')) as { self: number; children: number[] };
+      const { self, children } = JSON.parse(readFileSync(file, 'utf8')) as {
+        self: number;
+        children: number[];
+      };
       expect(pids).toContain(self);
       for (const child of children) expect(pids).toContain(child);
     }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ResolvedService, ResolvedStackConfig } from '../../src/stack/config/types.js';
-import { createLogHub } from '../../src/stack/logs/index.js';
+import { createLogHub, type LogHub } from '../../src/stack/logs/index.js';
 import { type CreateStackOptions, createStack, type Stack } from '../../src/stack/supervisor.js';
 import type { ServiceState, ServiceStatus, StackEvent } from '../../src/stack/types.js';
 
@@ -50,6 +50,7 @@ export function nodeCommand(fixture: string, ...args: string[]): ResolvedService
 /** A stack in temp dirs; `cleanup()` closes it and removes the dirs. */
 export interface TestStack {
   stack: Stack;
+  logs: LogHub;
   dir: string;
   events: StackEvent[];
   /** States each service went through, in order. */
@@ -99,6 +100,7 @@ export function makeStack(
     });
   return {
     stack,
+    logs,
     dir,
     events,
     states,

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isPidAlive } from '../../src/ports/process-liveness.js';
@@ -95,7 +96,7 @@ describe('stack supervisor with real processes', () => {
   });
 
   it('kills a service that ignores SIGTERM after stop_timeout, with exactly one SIGTERM', async () => {
-    const record = join(process.cwd(), `.tmp-trap-${process.pid}-${Date.now()}`);
+    const record = join(tmpdir(), `portier-trap-${process.pid}-${Date.now()}`);
     current = makeStack([
       makeService('stubborn', {
         command: nodeCommand('trap-term.mjs', record),
@@ -123,7 +124,7 @@ describe('stack supervisor with real processes', () => {
   });
 
   it('stops in reverse dependency order, one stop signal per service, no restart during shutdown', async () => {
-    const record = join(process.cwd(), `.tmp-signals-${process.pid}-${Date.now()}`);
+    const record = join(tmpdir(), `portier-signals-${process.pid}-${Date.now()}`);
     const always = {
       policy: 'always' as const,
       backoffInitialMs: 10,
