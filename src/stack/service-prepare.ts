@@ -18,7 +18,6 @@ export interface PreparerOptions {
   portOf(service: string): number | undefined;
   /** Why the service has no port (its fixed port is taken), if so. */
   portProblem(service: string): string | undefined;
-  runnerOf(service: string): unknown;
 }
 
 /** Builds each service's process right before it is spawned. */

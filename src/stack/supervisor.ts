@@ -1,26 +1,29 @@
 import { randomBytes } from 'node:crypto';
-import { PortierError } from '../errors.js';
 import { allocatePorts } from './allocate-ports.js';
 import { type StackClock, systemClock } from './clock.js';
 import type { ResolvedService, ResolvedStackConfig } from './config/types.js';
 import { waitForCondition } from './dependency-wait.js';
+import { createEventBus } from './event-bus.js';
+import { FAILED_STATES, type FailureSummary, summariseFailure } from './failure-summary.js';
 import { planStartOrder } from './graph.js';
 import { listeningPortsOf } from './port-drift.js';
 import { type Lifeline, startLifeline } from './process/lifeline.js';
-import type { ProcessSpec } from './process/process-group.js';
 import { ensureProjectDir, readRememberedPorts, rememberPorts } from './project-state.js';
-import { createServicePreparer } from './service-prepare.js';
-import { ServiceRunner } from './service-runner.js';
+import { serviceClosure } from './service-closure.js';
+import { createServicePreparer, type ServicePreparer } from './service-prepare.js';
+import { type RunnerContext, ServiceRunner } from './service-runner.js';
 import type { StackLogs } from './stack-logs.js';
 import type {
-  LogLine,
   LogQuery,
+  ServiceState,
   ServiceStatus,
   StackControl,
   StackEvent,
   StackPhase,
   StackStatus,
 } from './types.js';
+
+export type { FailureSummary } from './failure-summary.js';
 
 /** Options of {@link createStack}. */
 export interface CreateStackOptions {
@@ -43,17 +46,6 @@ export interface CreateStackOptions {
   procRoot?: string;
 }
 
-/** The first service that failed, for the end-of-run summary. */
-export interface FailureSummary {
-  service: string;
-  state: ServiceStatus['state'];
-  reason: string;
-  exitCode?: number | null;
-  signal?: string | null;
-  /** Its last lines of output. */
-  lastLines: LogLine[];
-}
-
 /** A stack supervised in this process. */
 export interface Stack extends StackControl {
   readonly config: ResolvedStackConfig;
@@ -65,233 +57,214 @@ export interface Stack extends StackControl {
   close(): Promise<void>;
 }
 
-const FAILED_STATES = new Set(['failed', 'crashed', 'exited']);
-const SETTLED_STATES = new Set(['healthy', 'unhealthy', 'completed', 'stopped', ...FAILED_STATES]);
-const SUMMARY_LINES = 15;
+const SETTLED_STATES: ReadonlySet<ServiceState> = new Set([
+  'healthy',
+  'unhealthy',
+  'completed',
+  'stopped',
+  ...FAILED_STATES,
+]);
+
+/** The supervisor: one {@link ServiceRunner} per service, ordered by `depends_on`. */
+class StackSupervisor implements Stack {
+  readonly config: ResolvedStackConfig;
+  private readonly options: CreateStackOptions;
+  private readonly bus = createEventBus<StackEvent>();
+  private readonly runners = new Map<string, ServiceRunner>();
+  private readonly lifeline: Lifeline | undefined;
+  private readonly preparer: ServicePreparer;
+  private readonly runnerContext: RunnerContext;
+  private readonly startedAt: number;
+  private phase: StackPhase = 'starting';
+  private failure: FailureSummary | undefined;
+  private ports: Record<string, number> | undefined;
+  private portProblems: Record<string, string> = {};
+
+  constructor(options: CreateStackOptions) {
+    this.options = options;
+    this.config = options.config;
+    const clock = options.clock ?? systemClock;
+    this.startedAt = clock.now();
+    const marker = `${this.config.name}-${process.pid}-${randomBytes(4).toString('hex')}`;
+    this.lifeline = options.lifeline === false ? undefined : startLifeline({ marker });
+    options.logs.subscribe((line) => this.bus.emit({ type: 'log', line }));
+    this.preparer = createServicePreparer({
+      config: this.config,
+      projectDir: options.projectDir,
+      baseEnv: options.baseEnv ?? {},
+      color: options.color ?? false,
+      fresh: options.fresh ?? false,
+      marker,
+      portOf: (name) => this.ports?.[name],
+      portProblem: (name) => this.portProblems[name],
+      byName: new Map(this.config.services.map((s) => [s.name, s])),
+    });
+    this.runnerContext = this.createRunnerContext(clock);
+  }
+
+  private createRunnerContext(clock: StackClock): RunnerContext {
+    const { logs, random, procRoot } = this.options;
+    return {
+      clock,
+      ...(random ? { random } : {}),
+      output: {
+        stream: (name, stream) => logs.stream(name, stream),
+        note: (name, text) => logs.note(name, text),
+        onLine: (name, listener) =>
+          logs.subscribe((line) => {
+            if (line.service === name && line.stream !== 'portier') listener(line.text);
+          }),
+      },
+      emit: (status) => this.onStatus(status),
+      prepare: (service) => this.preparer.prepare(service),
+      waitForDependencies: (service, signal) =>
+        waitForCondition(service, {
+          statusOf: (name) => this.runners.get(name)?.status,
+          subscribe: (fn) => this.bus.subscribe((e) => e.type === 'service' && fn(e.status)),
+          signal,
+        }),
+      listeningPorts: (pid) => listeningPortsOf(pid, procRoot),
+    };
+  }
+
+  private onStatus(status: ServiceStatus): void {
+    if (!this.failure && FAILED_STATES.has(status.state) && this.phase !== 'stopping')
+      this.failure = summariseFailure(status, this.options.logs);
+    // The watchdog always knows the current process groups, whatever changed.
+    this.lifeline?.track([...this.runners.values()].flatMap((r) => r.status.pid ?? []));
+    this.bus.emit({ type: 'service', status });
+    this.updatePhase();
+  }
+
+  private setPhase(next: StackPhase): void {
+    if (this.phase === next) return;
+    this.phase = next;
+    this.bus.emit({ type: 'phase', phase: next });
+  }
+
+  private updatePhase(): void {
+    if (this.phase === 'stopping' || this.phase === 'stopped') return;
+    const all = [...this.runners.values()].map((r) => r.status);
+    if (all.length > 0 && all.every((s) => SETTLED_STATES.has(s.state)))
+      this.setPhase(all.some((s) => FAILED_STATES.has(s.state)) ? 'failed' : 'running');
+    else this.setPhase('starting');
+  }
+
+  private runnerFor(service: ResolvedService): ServiceRunner {
+    let runner = this.runners.get(service.name);
+    if (!runner) {
+      runner = new ServiceRunner(service, this.runnerContext, this.ports?.[service.name]);
+      this.runners.set(service.name, runner);
+    }
+    return runner;
+  }
+
+  private async ensurePorts(): Promise<void> {
+    if (this.ports) return;
+    const { projectDir, stateDir, procRoot } = this.options;
+    ensureProjectDir(projectDir);
+    const remembered = readRememberedPorts(projectDir);
+    const allocation = await allocatePorts(this.config.services, {
+      project: this.config.name,
+      stateDir,
+      remembered,
+      ...(procRoot ? { procRoot } : {}),
+    });
+    this.ports = allocation.ports;
+    this.portProblems = allocation.problems;
+    rememberPorts(projectDir, { ...remembered, ...this.ports });
+  }
+
+  /** Stops in reverse start order: dependents before what they depend on. */
+  private async stopServices(services: readonly ResolvedService[]): Promise<void> {
+    for (const wave of planStartOrder(services).reverse())
+      await Promise.all(wave.map((name) => this.runners.get(name)?.stop()));
+  }
+
+  async start(names?: readonly string[]): Promise<void> {
+    const services = serviceClosure(this.config, names);
+    await this.ensurePorts();
+    if (this.phase === 'stopped' || this.phase === 'stopping') return;
+    this.setPhase('starting');
+    // Dependencies first, so a dependent never sees one still `stopped` from a previous run.
+    const byName = new Map(services.map((s) => [s.name, s]));
+    for (const name of planStartOrder(services).flat())
+      this.runnerFor(byName.get(name) as ResolvedService).start();
+  }
+
+  async stop(names?: readonly string[]): Promise<void> {
+    if (names) serviceClosure(this.config, names);
+    const services = names
+      ? this.config.services.filter((s) => names.includes(s.name))
+      : this.config.services;
+    await this.stopServices(services);
+    this.updatePhase();
+  }
+
+  async restart(name: string): Promise<void> {
+    const service = serviceClosure(this.config, [name]).find((s) => s.name === name);
+    const runner = this.runnerFor(service as ResolvedService);
+    await runner.stop();
+    await this.ensurePorts();
+    runner.start();
+  }
+
+  async status(): Promise<StackStatus> {
+    const pending = (s: ResolvedService): ServiceStatus => {
+      const port = this.ports?.[s.name];
+      return {
+        name: s.name,
+        state: 'pending',
+        restarts: 0,
+        ...(port === undefined ? {} : { port }),
+      };
+    };
+    return {
+      project: this.config.name,
+      root: this.config.root,
+      file: this.config.file,
+      phase: this.phase,
+      pid: process.pid,
+      startedAt: this.startedAt,
+      services: this.config.services.map((s) => this.runners.get(s.name)?.status ?? pending(s)),
+    };
+  }
+
+  async logs(query: LogQuery = {}) {
+    return this.options.logs.query(query);
+  }
+
+  subscribe(listener: (event: StackEvent) => void): () => void {
+    return this.bus.subscribe(listener);
+  }
+
+  settled(names?: readonly string[]): Promise<ServiceStatus[]> {
+    const wanted = names ?? [...this.runners.keys()];
+    const current = () => wanted.flatMap((n) => this.runners.get(n)?.status ?? []);
+    const isSettled = () => current().every((s) => SETTLED_STATES.has(s.state));
+    if (isSettled()) return Promise.resolve(current());
+    return new Promise((resolve) => {
+      const off = this.bus.subscribe(() => {
+        if (!isSettled()) return;
+        off();
+        resolve(current());
+      });
+    });
+  }
+
+  firstFailure(): FailureSummary | undefined {
+    return this.failure;
+  }
+
+  async close(): Promise<void> {
+    this.setPhase('stopping');
+    await this.stopServices(this.config.services);
+    this.setPhase('stopped');
+    await this.lifeline?.release();
+  }
+}
 
 /** Creates the supervisor of one stack. Nothing starts until `start()`. */
 export function createStack(options: CreateStackOptions): Stack {
-  const { config, logs } = options;
-  const clock = options.clock ?? systemClock;
-  const listeners = new Set<(event: StackEvent) => void>();
-  const marker = `${config.name}-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const lifeline: Lifeline | undefined =
-    options.lifeline === false ? undefined : startLifeline({ marker });
-  const runners = new Map<string, ServiceRunner>();
-  const byName = new Map(config.services.map((s) => [s.name, s]));
-  const startedAt = clock.now();
-  let phase: StackPhase = 'starting';
-  let failure: FailureSummary | undefined;
-  let ports: Record<string, number> | undefined;
-  let portProblems: Record<string, string> = {};
-
-  const emit = (event: StackEvent) => {
-    for (const listener of listeners) {
-      try {
-        listener(event);
-      } catch {}
-    }
-  };
-  logs.subscribe((line) => emit({ type: 'log', line }));
-  const setPhase = (next: StackPhase) => {
-    if (phase === next) return;
-    phase = next;
-    emit({ type: 'phase', phase });
-  };
-  const trackGroups = () =>
-    lifeline?.track([...runners.values()].flatMap((r) => (r.status.pid ? [r.status.pid] : [])));
-
-  const onStatus = (status: ServiceStatus) => {
-    if (!failure && FAILED_STATES.has(status.state) && phase !== 'stopping') {
-      failure = {
-        service: status.name,
-        state: status.state,
-        reason: status.reason ?? status.state,
-        ...(status.exitCode === undefined ? {} : { exitCode: status.exitCode }),
-        ...(status.signal === undefined ? {} : { signal: status.signal }),
-        // The service's own output: portier's notes about it are in `reason` already.
-        lastLines: logs
-          .tail(status.name, SUMMARY_LINES * 4)
-          .filter((l) => l.stream !== 'portier')
-          .slice(-SUMMARY_LINES),
-      };
-    }
-    if (status.state === 'starting' || status.state === 'stopped' || status.state === 'backoff')
-      trackGroups();
-    emit({ type: 'service', status });
-    updatePhase();
-  };
-  const updatePhase = () => {
-    if (phase === 'stopping' || phase === 'stopped') return;
-    const all = [...runners.values()].map((r) => r.status);
-    if (all.length > 0 && all.every((s) => SETTLED_STATES.has(s.state)))
-      setPhase(all.some((s) => FAILED_STATES.has(s.state)) ? 'failed' : 'running');
-    else setPhase('starting');
-  };
-
-  const preparer = createServicePreparer({
-    config,
-    projectDir: options.projectDir,
-    baseEnv: options.baseEnv ?? {},
-    color: options.color ?? false,
-    fresh: options.fresh ?? false,
-    marker,
-    portOf: (name) => ports?.[name],
-    portProblem: (name) => portProblems[name],
-    byName,
-    runnerOf: (name) => runners.get(name),
-  });
-
-  const runnerFor = (service: ResolvedService): ServiceRunner => {
-    let runner = runners.get(service.name);
-    if (runner) return runner;
-    runner = new ServiceRunner(
-      service,
-      {
-        clock,
-        ...(options.random ? { random: options.random } : {}),
-        output: {
-          stream: (name, stream) => logs.stream(name, stream),
-          note: (name, text) => logs.note(name, text),
-          onLine: (name, listener) =>
-            logs.subscribe((line) => {
-              if (line.service === name && line.stream !== 'portier') listener(line.text);
-            }),
-        },
-        emit: onStatus,
-        prepare: (s): Promise<ProcessSpec> => preparer.prepare(s),
-        waitForDependencies: (s, signal) =>
-          waitForCondition(s, {
-            statusOf: (name) => runners.get(name)?.status,
-            subscribe: (fn) => {
-              const l = (e: StackEvent) => e.type === 'service' && fn(e.status);
-              listeners.add(l);
-              return () => listeners.delete(l);
-            },
-            signal,
-          }),
-        listeningPorts: (pid) => listeningPortsOf(pid, options.procRoot),
-      },
-      ports?.[service.name],
-    );
-    runners.set(service.name, runner);
-    return runner;
-  };
-
-  const closure = (names: readonly string[] | undefined): ResolvedService[] => {
-    const wanted = new Set<string>();
-    const visit = (name: string) => {
-      const service = byName.get(name);
-      if (!service) {
-        throw new PortierError('SERVICE_UNKNOWN', `No service "${name}" in ${config.file}.`, {
-          service: name,
-          hint: `Services: ${[...byName.keys()].join(', ')}.`,
-        });
-      }
-      if (wanted.has(name)) return;
-      wanted.add(name);
-      for (const dep of Object.keys(service.dependsOn)) visit(dep);
-    };
-    for (const name of names ?? [...byName.keys()]) visit(name);
-    return config.services.filter((s) => wanted.has(s.name));
-  };
-
-  const ensurePorts = async () => {
-    if (ports) return;
-    ensureProjectDir(options.projectDir);
-    const remembered = readRememberedPorts(options.projectDir);
-    const allocation = await allocatePorts(config.services, {
-      project: config.name,
-      stateDir: options.stateDir,
-      remembered,
-      ...(options.procRoot ? { procRoot: options.procRoot } : {}),
-    });
-    ports = allocation.ports;
-    portProblems = allocation.problems;
-    rememberPorts(options.projectDir, { ...remembered, ...ports });
-  };
-
-  const stopServices = async (services: readonly ResolvedService[]) => {
-    // Reverse start order: dependents stop before what they depend on.
-    const waves = planStartOrder(services).reverse();
-    for (const wave of waves)
-      await Promise.all(wave.map((name) => runners.get(name)?.stop() ?? Promise.resolve()));
-  };
-
-  const stack: Stack = {
-    config,
-    async start(names) {
-      const services = closure(names);
-      await ensurePorts();
-      if (phase === 'stopped' || phase === 'stopping') return;
-      setPhase('starting');
-      // Dependencies first, so a dependent never sees one still `stopped` from a previous run.
-      const order = planStartOrder(services).flat();
-      for (const name of order) runnerFor(byName.get(name) as ResolvedService).start();
-    },
-    async stop(names) {
-      const services = names
-        ? config.services.filter((s) => names.includes(s.name))
-        : config.services;
-      if (names) closure(names);
-      await stopServices(services);
-      updatePhase();
-    },
-    async restart(name) {
-      const [service] = closure([name]).filter((s) => s.name === name);
-      const runner = runnerFor(service as ResolvedService);
-      await runner.stop();
-      await ensurePorts();
-      runner.start();
-    },
-    async status(): Promise<StackStatus> {
-      return {
-        project: config.name,
-        root: config.root,
-        file: config.file,
-        phase,
-        pid: process.pid,
-        startedAt,
-        services: config.services.map(
-          (s) =>
-            runners.get(s.name)?.status ?? {
-              name: s.name,
-              state: 'pending',
-              restarts: 0,
-              ...(ports?.[s.name] === undefined ? {} : { port: ports[s.name] }),
-            },
-        ),
-      };
-    },
-    async logs(query: LogQuery = {}) {
-      return logs.query(query);
-    },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    async settled(names) {
-      const wanted = names ?? [...runners.keys()];
-      const done = () =>
-        wanted.map((n) => runners.get(n)?.status).filter((s): s is ServiceStatus => !!s);
-      const isSettled = () => done().every((s) => SETTLED_STATES.has(s.state));
-      if (isSettled()) return done();
-      return new Promise((resolve) => {
-        const l = () => {
-          if (!isSettled()) return;
-          listeners.delete(l);
-          resolve(done());
-        };
-        listeners.add(l);
-      });
-    },
-    firstFailure: () => failure,
-    async close() {
-      setPhase('stopping');
-      await stopServices(config.services);
-      setPhase('stopped');
-      await lifeline?.release();
-    },
-  };
-  return stack;
+  return new StackSupervisor(options);
 }
