@@ -166,3 +166,35 @@ describe('portier up with a bad stack file', () => {
     expect(ps.code).toBe(3);
   });
 });
+
+describe('portier up without a portier.yaml', () => {
+  it('runs a Procfile, each process on its own port', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'portier-e2e-procfile-'));
+    const env = { PORTIER_STATE_DIR: join(dir, 'state') };
+    writeFileSync(
+      join(dir, 'Procfile'),
+      `web: ${process.execPath} ${stackFixture('http-service.mjs')}\nworker: echo "worker on $PORT"; sleep 30\n`,
+    );
+    const file = join(dir, 'Procfile');
+    cleanups.push(async () => {
+      await runCli(['down', '-f', file], { env });
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const up = await runCli(['up', '-d', '-f', file], { env, timeoutMs: 30_000 });
+    expect(up.code, up.stderr).toBe(0);
+    const status = JSON.parse(
+      (await runCli(['ps', '--json', '-f', file], { env })).stdout,
+    ) as StackStatus;
+    expect(status.services.map((s) => s.name)).toEqual(['web', 'worker']);
+    const web = status.services[0]!;
+    // No readiness check in a Procfile: wait for the server's own line, then ask it.
+    let logs = '';
+    for (let i = 0; i < 100 && !logs.includes('listening on'); i++) {
+      logs = (await runCli(['logs', 'web', '--file', file], { env })).stdout;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect((await fetch(`${web.url}/health`)).status).toBe(200);
+    const worker = (await runCli(['logs', 'worker', '--file', file], { env })).stdout;
+    expect(worker).toContain(`worker on ${status.services[1]!.port}`);
+  });
+});
