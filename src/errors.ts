@@ -18,9 +18,9 @@ export const ERROR_CODES = {
   USAGE: 2,
   /** No port in the requested range is free on every loopback address and family. */
   NO_FREE_PORT: 3,
-  /** `serve --strict-port`: the port is taken (the message names who holds it). */
+  /** `serve --strict-port` or the front door: the port is taken (the message names who holds it). */
   PORT_IN_USE: 3,
-  /** `serve` could not listen for another reason (privileged port, address not here). */
+  /** `serve` or the front door could not listen for another reason (privilege, address, crash at start). */
   SERVE_BIND_FAILED: 3,
   /** The lease ledger lock could not be taken in time. */
   LEDGER_LOCK_TIMEOUT: 3,
@@ -50,6 +50,8 @@ export const ERROR_CODES = {
   STACK_START_FAILED: 1,
   /** The built-in PostgreSQL cannot run here (binaries missing, initdb failed). */
   POSTGRES_UNAVAILABLE: 3,
+  /** A front-door name is held by another live owner (a `run`, an alias, another project). */
+  ROUTE_NAME_TAKEN: 3,
   /** The running supervisor did not answer on its control socket. */
   STACK_CONTROL_FAILED: 3,
   /** This operating system has no socket-table backend. */

@@ -89,4 +89,24 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'start stopped services of the running stack',
     load: async () => (await import('./commands/service-control.js')).startCommand,
   },
+  {
+    name: 'run',
+    summary: 'run one app on a free port, named http://<name>.localhost:57573',
+    load: async () => (await import('./commands/run.js')).runCommand,
+  },
+  {
+    name: 'alias',
+    summary: 'name something portier does not run: http://<name>.localhost:57573',
+    load: async () => (await import('./commands/alias.js')).aliasCommand,
+  },
+  {
+    name: 'routes',
+    summary: 'list the named URLs of the front door',
+    load: async () => (await import('./commands/routes.js')).routesCommand,
+  },
+  {
+    name: 'door',
+    summary: 'the shared front door on 127.0.0.1:57573: status, stop',
+    load: async () => (await import('./commands/door.js')).doorCommand,
+  },
 ];

@@ -3,13 +3,20 @@ import { constants } from 'node:os';
 import { PortierError } from '../errors.js';
 
 /**
- * Runs `argv` with our stdio and resolves with its exit status (128 + signal number when a
- * signal ended it, as shells report). SIGINT/SIGTERM sent to us are passed on to it.
+ * Runs `argv` with our stdio (and `env`, default ours) and resolves with its exit status
+ * (128 + signal number when a signal ended it, as shells report). SIGINT/SIGTERM sent to us
+ * are passed on to it.
  */
-export function runAfter(argv: readonly string[]): Promise<number> {
+export function runAfter(
+  argv: readonly string[],
+  env?: Readonly<Record<string, string | undefined>>,
+): Promise<number> {
   const [file, ...args] = argv;
   return new Promise((resolve, reject) => {
-    const child = spawn(file!, args, { stdio: 'inherit' });
+    const child = spawn(file!, args, {
+      stdio: 'inherit',
+      ...(env ? { env: env as NodeJS.ProcessEnv } : {}),
+    });
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
     const onInt = forward('SIGINT');
     const onTerm = forward('SIGTERM');

@@ -33,6 +33,8 @@ export interface OpenStackOptions {
   color?: boolean;
   fresh?: boolean;
   clock?: StackClock;
+  /** The front door's port, when the services are routed through it. */
+  doorPort?: number;
   /** A config already loaded (skips loading `file`). */
   config?: ResolvedStackConfig;
 }
@@ -91,6 +93,7 @@ export async function openStack(options: OpenStackOptions): Promise<OpenStack> {
     fresh: options.fresh ?? false,
     logs,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.doorPort === undefined ? {} : { doorPort: options.doorPort }),
   });
   let requestDown: () => void = () => {};
   const downRequested = new Promise<void>((resolve) => {

@@ -13,6 +13,7 @@ export interface PreparerOptions {
   baseEnv: Readonly<Record<string, string | undefined>>;
   color: boolean;
   fresh: boolean;
+  doorPort?: number;
   marker: string;
   byName: ReadonlyMap<string, ResolvedService>;
   portOf(service: string): number | undefined;
@@ -64,6 +65,7 @@ export function createServicePreparer(options: PreparerOptions): ServicePreparer
       ...(port === undefined ? {} : { port }),
       dependencies: endpoints(service),
       color: options.color,
+      ...(options.doorPort === undefined ? {} : { doorPort: options.doorPort }),
     });
 
   return {

@@ -23,6 +23,8 @@ export interface ServiceEnvInput {
   dependencies: readonly DependencyEndpoint[];
   /** We print to a terminal: ask children for colour (`FORCE_COLOR=1`) though they write to a pipe. */
   color: boolean;
+  /** The front door's port: PORTIER_URL is then the service's named URL. */
+  doorPort?: number;
 }
 
 /** `api-gateway` → `API_GATEWAY`. */
@@ -50,7 +52,10 @@ export function buildServiceEnv(input: ServiceEnvInput): Record<string, string> 
   if (input.port !== undefined) {
     env.PORT = String(input.port);
     env.HOST = '127.0.0.1';
-    env.PORTIER_URL = directUrl(input.port);
+    env.PORTIER_URL =
+      input.doorPort === undefined
+        ? directUrl(input.port)
+        : `http://${input.service.name}.${input.project}.localhost:${input.doorPort}`;
   }
   for (const dep of input.dependencies) {
     const name = envNameOf(dep.name);

@@ -41,6 +41,8 @@ export interface CreateStackOptions {
   logs: StackLogs;
   clock?: StackClock;
   random?: () => number;
+  /** The front door's port, when services are routed through it (PORTIER_URL is then named). */
+  doorPort?: number;
   /** Start the no-orphans watchdog. Default true. */
   lifeline?: boolean;
   procRoot?: string;
@@ -94,6 +96,7 @@ class StackSupervisor implements Stack {
       baseEnv: options.baseEnv ?? {},
       color: options.color ?? false,
       fresh: options.fresh ?? false,
+      ...(options.doorPort === undefined ? {} : { doorPort: options.doorPort }),
       marker,
       portOf: (name) => this.ports?.[name],
       portProblem: (name) => this.portProblems[name],

@@ -40,7 +40,7 @@ describe('portier up / ps / logs / restart / down', () => {
       ...http('api'),
       ...http('web', ['    depends_on: { api: healthy }']),
     ]);
-    const up = await runCli(['up', '-d', '-f', file], { env, timeoutMs: 30_000 });
+    const up = await runCli(['up', '--no-door', '-d', '-f', file], { env, timeoutMs: 30_000 });
     expect(up.code, up.stderr).toBe(0);
     expect(up.stdout).toMatch(/shop settled in/);
     expect(up.stdout).toMatch(/api\s+healthy/);
@@ -91,8 +91,8 @@ describe('portier up / ps / logs / restart / down', () => {
     // One state dir for both, as on a real machine: one lease ledger.
     const env = { PORTIER_STATE_DIR: join(a.dir, 'shared-state') };
     const [ra, rb] = await Promise.all([
-      runCli(['up', '-d', '-f', a.file], { env, timeoutMs: 30_000 }),
-      runCli(['up', '-d', '-f', b.file], { env, timeoutMs: 30_000 }),
+      runCli(['up', '--no-door', '-d', '-f', a.file], { env, timeoutMs: 30_000 }),
+      runCli(['up', '--no-door', '-d', '-f', b.file], { env, timeoutMs: 30_000 }),
     ]);
     cleanups.push(async () => {
       await runCli(['down', '-f', a.file], { env });
@@ -122,7 +122,7 @@ describe('portier up / ps / logs / restart / down', () => {
       '    restart: no',
       '    port: none',
     ]);
-    const up = startCli(['up', '-f', file], { env });
+    const up = startCli(['up', '--no-door', '-f', file], { env });
     await up.waitForLine((l) => /settled in/.test(l), 20_000);
     expect(up.stderr()).toMatch(/worker failed first: exited, exit code 7/);
     expect(up.stderr()).toMatch(/something went wrong/);
@@ -134,8 +134,10 @@ describe('portier up / ps / logs / restart / down', () => {
 
   it('refuses a second supervisor of the same project', async () => {
     const { file, env } = project('twice', http('api'));
-    expect((await runCli(['up', '-d', '-f', file], { env, timeoutMs: 30_000 })).code).toBe(0);
-    const again = await runCli(['up', '-f', file], { env });
+    expect(
+      (await runCli(['up', '--no-door', '-d', '-f', file], { env, timeoutMs: 30_000 })).code,
+    ).toBe(0);
+    const again = await runCli(['up', '--no-door', '-f', file], { env });
     expect(again.code).toBe(3);
     expect(again.stderr).toMatch(/already running \(supervisor pid \d+/);
   });
@@ -150,7 +152,7 @@ describe('portier up with a bad stack file', () => {
       `    command: ${process.execPath} ${stackFixture('http-service.mjs')}`,
       '    depends_on: { databse: healthy }',
     ]);
-    const run = await runCli(['up', '-f', file, '--json'], { env });
+    const run = await runCli(['up', '--no-door', '-f', file, '--json'], { env });
     expect(run.code).toBe(2);
     const { error } = JSON.parse(run.stdout) as {
       error: { code: string; problems: { line: number; column: number; hint?: string }[] };
@@ -180,7 +182,7 @@ describe('portier up without a portier.yaml', () => {
       await runCli(['down', '-f', file], { env });
       rmSync(dir, { recursive: true, force: true });
     });
-    const up = await runCli(['up', '-d', '-f', file], { env, timeoutMs: 30_000 });
+    const up = await runCli(['up', '--no-door', '-d', '-f', file], { env, timeoutMs: 30_000 });
     expect(up.code, up.stderr).toBe(0);
     const status = JSON.parse(
       (await runCli(['ps', '--json', '-f', file], { env })).stdout,

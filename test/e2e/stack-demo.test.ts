@@ -21,7 +21,10 @@ afterAll(async () => {
 });
 
 async function up(extra: string[] = []): Promise<StackStatus> {
-  const run = await runCli(['up', '-d', '-f', DEMO, ...extra], { env, timeoutMs: 60_000 });
+  const run = await runCli(['up', '--no-door', '-d', '-f', DEMO, ...extra], {
+    env,
+    timeoutMs: 60_000,
+  });
   expect(run.code, run.stdout + run.stderr).toBe(0);
   expect(run.stdout).toMatch(/demo settled in/);
   const ps = await runCli(['ps', '--json', '-f', DEMO], { env });

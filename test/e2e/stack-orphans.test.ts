@@ -49,7 +49,7 @@ describe.skipIf(process.platform !== 'linux')('no orphans after the supervisor i
         '',
       ].join('\n'),
     );
-    const up = startCli(['up', '-f', join(dir, 'portier.yaml')], {
+    const up = startCli(['up', '--no-door', '-f', join(dir, 'portier.yaml')], {
       env: { PORTIER_STATE_DIR: join(dir, 'state') },
     });
     const files = ['a', 'b', 'c'].map((n) => join(dir, `${n}.json`));

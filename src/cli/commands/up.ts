@@ -25,6 +25,10 @@ export const upCommand: CommandSpec = {
       description: 'run in the background; return once every service has settled',
     },
     fresh: { type: 'boolean', description: 'wipe built-in database data first' },
+    'no-door': {
+      type: 'boolean',
+      description: 'do not name the services at the front door (127.0.0.1:57573)',
+    },
   },
   async run({ values, positionals }, ctx) {
     const request: UpRequest = {
@@ -33,6 +37,7 @@ export const upCommand: CommandSpec = {
       services: positionals,
       fresh: values.fresh === true,
       json: values.json === true,
+      noDoor: values['no-door'] === true,
     };
     return values.detach ? runUpDetached(request, ctx) : runUpForeground(request, ctx);
   },

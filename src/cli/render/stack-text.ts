@@ -33,12 +33,16 @@ export function renderStackTable(
   now: number,
   databases: ReadonlySet<string> = new Set(),
   maxWidth?: number,
+  /** Named URLs at the front door, by service: shown in place of the direct address. */
+  named: ReadonlyMap<string, string> = new Map(),
 ): string {
   const rows = status.services.map((s) => [
     s.name,
     colorState(s.state, c),
     s.pid ? String(s.pid) : '',
-    serviceAddress(s, databases.has(s.name)),
+    named.get(s.name) && RUNNING.has(s.state)
+      ? `${named.get(s.name)} → ${s.port}`
+      : serviceAddress(s, databases.has(s.name)),
     String(s.restarts),
     s.startedAt && s.pid ? formatDuration(now - s.startedAt) : '',
     s.reason ?? '',

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { readDoorRecord } from '../../door/door-record.js';
+import { listRoutes } from '../../door/registry.js';
 import { PortierError } from '../../errors.js';
 import { loadStackConfig } from '../../stack/config/load-stack-config.js';
 import { createStackClient } from '../../stack/control/control-client.js';
@@ -33,6 +35,17 @@ function tailOf(path: string, lines = 20): string {
   } catch {
     return '';
   }
+}
+
+/** The named URLs of a project's services at the running front door (none without a door). */
+async function namedUrlsOf(stateDir: string, project: string): Promise<Map<string, string>> {
+  const door = readDoorRecord(stateDir);
+  const urls = new Map<string, string>();
+  if (!door) return urls;
+  for (const route of await listRoutes(stateDir))
+    if (route.project === project)
+      urls.set(route.name, `http://${route.name}.${project}.localhost:${door.port}`);
+  return urls;
 }
 
 /** Settled when every service that was started has reached a resting state. */
@@ -73,6 +86,7 @@ export async function runUpDetached(request: UpRequest, ctx: CliContext): Promis
     '-f',
     config.file,
     ...(request.fresh ? ['--fresh'] : []),
+    ...(request.noDoor ? ['--no-door'] : []),
     ...request.services,
   ];
   const child = spawn(process.execPath, argv, {
@@ -130,7 +144,12 @@ export async function runUpDetached(request: UpRequest, ctx: CliContext): Promis
     ctx.stdout.write(
       `\n${ctx.color.bold(`${config.name} settled in ${formatDuration(Date.now() - started)}`)} (running in the background; \`portier down\` stops it)\n`,
     );
-    ctx.stdout.write(`${renderStackTable(status, ctx.color, Date.now(), databases)}\n`);
+    const named = request.noDoor
+      ? new Map<string, string>()
+      : await namedUrlsOf(ctx.stateDir, config.name);
+    ctx.stdout.write(
+      `${renderStackTable(status, ctx.color, Date.now(), databases, undefined, named)}\n`,
+    );
   }
   return failed ? 1 : 0;
 }

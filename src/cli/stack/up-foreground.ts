@@ -3,7 +3,9 @@ import { openStack } from '../../stack/open-stack.js';
 import type { StackEvent } from '../../stack/types.js';
 import { formatDuration } from '../../time/duration.js';
 import type { CliContext } from '../command.js';
+import { resolveDoorPort } from '../door-start.js';
 import { renderFailure, renderStackTable } from '../render/stack-text.js';
+import { routeStackThroughDoor } from './stack-door.js';
 
 /** What `portier up` in the foreground was asked. */
 export interface UpRequest {
@@ -12,6 +14,8 @@ export interface UpRequest {
   services: string[];
   fresh: boolean;
   json: boolean;
+  /** Do not route the services through the front door. */
+  noDoor: boolean;
 }
 
 const aborted = (signal: AbortSignal) =>
@@ -37,6 +41,7 @@ export async function runUpForeground(request: UpRequest, ctx: CliContext): Prom
     stateDir: ctx.stateDir,
     color,
     fresh: request.fresh,
+    ...(request.noDoor ? {} : { doorPort: resolveDoorPort(ctx.env) }),
   });
   const { stack, config } = handle;
   const databases = new Set(config.services.filter((s) => s.postgres).map((s) => s.name));
@@ -64,6 +69,10 @@ export async function runUpForeground(request: UpRequest, ctx: CliContext): Prom
     await handle.close();
     throw error;
   }
+  // The door starts while the services do; the table below shows the names once both are up.
+  const named = request.noDoor
+    ? Promise.resolve(new Map<string, string>())
+    : routeStackThroughDoor(ctx, handle);
   const settled = stack.settled().then(async () => {
     if (request.json || signal.aborted) return;
     const status = await stack.status();
@@ -71,7 +80,8 @@ export async function runUpForeground(request: UpRequest, ctx: CliContext): Prom
     const active = { ...status, services: status.services.filter((s) => s.state !== 'pending') };
     const width = (ctx.stdout as { columns?: number }).columns;
     write(`\n${ctx.color.bold(`${config.name} settled in ${took}`)}\n`);
-    write(`${renderStackTable(active, ctx.color, Date.now(), databases, width)}\n\n`);
+    const urls = await named;
+    write(`${renderStackTable(active, ctx.color, Date.now(), databases, width, urls)}\n\n`);
   });
   await Promise.race([aborted(signal), handle.downRequested]);
   if (!request.json) write(ctx.color.dim(`\nstopping ${config.name}…\n`));
