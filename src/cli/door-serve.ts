@@ -8,13 +8,42 @@ import type { CliContext } from './command.js';
 
 /** The addresses the door listens on: loopback of both families, never a wildcard. */
 const DOOR_HOSTS = ['127.0.0.1', '::1'];
+/**
+ * The door ends by itself after this long with no live route, ms: it was started on demand,
+ * and the stacks and runs that needed it are gone (aliases keep it up; they have no owner).
+ */
+export const DOOR_IDLE_EXIT_MS = 60_000;
+/** How often the door looks whether it is idle, ms. */
+const IDLE_CHECK_MS = 5_000;
+
+/** Resolves once the registry has had no route for {@link DOOR_IDLE_EXIT_MS}. */
+function idleFor(routeCount: () => number, idleMs: number): { done: Promise<void>; stop(): void } {
+  let since = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  const done = new Promise<void>((resolve) => {
+    timer = setInterval(
+      () => {
+        if (routeCount() > 0) since = Date.now();
+        else if (Date.now() - since >= idleMs) resolve();
+      },
+      Math.min(IDLE_CHECK_MS, idleMs),
+    );
+    timer.unref();
+  });
+  return { done, stop: () => clearInterval(timer) };
+}
 
 /**
  * `portier door serve`: the door process itself, normally started detached by `ensureDoor`.
  * Serves the routes of `stateDir`'s registry until SIGINT/SIGTERM, recording itself in
  * `door.json` while it listens.
  */
-export async function serveDoor(ctx: CliContext, stateDir: string, port: number): Promise<number> {
+export async function serveDoor(
+  ctx: CliContext,
+  stateDir: string,
+  port: number,
+  idleMs = DOOR_IDLE_EXIT_MS,
+): Promise<number> {
   const running = readDoorRecord(stateDir);
   if (running) {
     throw new PortierError(
@@ -42,7 +71,9 @@ export async function serveDoor(ctx: CliContext, stateDir: string, port: number)
   ctx.stderr.write(
     `portier door: pid ${process.pid} listening on 127.0.0.1:${port} and [::1]:${port}; routes in ${routesPath(stateDir)}\n`,
   );
-  await stopped;
+  const idle = idleFor(() => watcher.snapshot().routes.length, idleMs);
+  await Promise.race([stopped, idle.done]);
+  idle.stop();
   removeDoorRecord(stateDir);
   await door.close();
   return 0;

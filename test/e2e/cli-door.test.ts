@@ -179,6 +179,18 @@ describe('portier door', () => {
     await run.exit();
   });
 
+  it('ends by itself once no route is left, and forgets its record', async () => {
+    const { env, doorPort, stateDir } = await doorTestEnv();
+    const door = startCli(
+      ['door', 'serve', '--port', String(doorPort), '--state-dir', stateDir, '--idle-exit', '1s'],
+      { env },
+    );
+    const { code } = await door.exit(10_000);
+    expect(code).toBe(0);
+    expect(door.stderr()).toContain(`listening on 127.0.0.1:${doorPort}`);
+    expect((await runCli(['door', 'status'], { env })).code).toBe(1);
+  });
+
   it('refuses an unknown action with exit 2', async () => {
     const { env } = await doorTestEnv();
     const run = await runCli(['door', 'restart', '--json'], { env });

@@ -2,7 +2,7 @@ import { doorStatus, stopDoor } from '../../door/door-process.js';
 import { readRoutes } from '../../door/registry.js';
 import { PortierError } from '../../errors.js';
 import { parsePort } from '../../net/port-number.js';
-import { formatDuration } from '../../time/duration.js';
+import { formatDuration, parseDuration } from '../../time/duration.js';
 import type { CliContext, CommandSpec } from '../command.js';
 import { resolveDoorPort } from '../door-start.js';
 
@@ -45,7 +45,8 @@ export const doorCommand: CommandSpec = {
   summary: 'The front door that serves http://<name>.localhost:57573: is it running, stop it.',
   details:
     'One door serves every portier process of this user (the state directory): started on demand\n' +
-    'by `portier run`, `portier alias` and `portier up`, it keeps running until stopped.\n' +
+    'by `portier run`, `portier alias` and `portier up`, it ends by itself a minute after its\n' +
+    'last route is gone (aliases keep it running), or when stopped.\n' +
     'status exits 0 when the door runs and 1 when it does not.\n\n' +
     'Examples:\n  portier door status\n  portier door stop',
   options: {
@@ -55,6 +56,11 @@ export const doorCommand: CommandSpec = {
       type: 'string',
       value: 'DIR',
       description: 'serve: registry directory (internal)',
+    },
+    'idle-exit': {
+      type: 'string',
+      value: 'DURATION',
+      description: 'serve: end after this long without routes (internal; default 60s)',
     },
   },
   minPositionals: 1,
@@ -82,7 +88,11 @@ export const doorCommand: CommandSpec = {
           typeof values['state-dir'] === 'string' ? values['state-dir'] : ctx.stateDir;
         // Loaded here: only the door process needs the server.
         const { serveDoor } = await import('../door-serve.js');
-        return serveDoor(ctx, stateDir, port);
+        const idle =
+          typeof values['idle-exit'] === 'string'
+            ? parseDuration(values['idle-exit'], '--idle-exit')
+            : undefined;
+        return serveDoor(ctx, stateDir, port, idle);
       }
       default:
         throw new PortierError(
