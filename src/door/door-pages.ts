@@ -120,17 +120,32 @@ export function unknownNamePage(
   name: string,
   routes: readonly Route[],
   port = DOOR_PORT,
+  candidates: readonly string[] = [],
 ): DoorPage {
   const sorted = [...routes].sort((a, b) => routeHost(a).localeCompare(routeHost(b)));
+  const links = sorted.map((route): [string, string] => [
+    `${label(route)} → ${upstreamText(route)}`,
+    routeUrl(route, port),
+  ]);
+  if (candidates.length > 0) {
+    return {
+      status: 404,
+      summary: `"${name}" is ambiguous: ${candidates.map((c) => `${c}:${port}`).join(' or ')}.`,
+      links,
+      linksTitle: 'Live routes',
+      hint: 'Several running stacks have this service; use its full name <service>.<project>.localhost.',
+    };
+  }
+  // `portier alias` and `run` take the first label; a two-label name belongs to a stack.
+  const short = name.endsWith('.localhost') ? name.slice(0, -'.localhost'.length) : name;
   return {
     status: 404,
     summary: `Nothing is named "${name}" on this front door.`,
-    links: sorted.map((route) => [
-      `${label(route)} → ${upstreamText(route)}`,
-      routeUrl(route, port),
-    ]),
+    links,
     linksTitle: sorted.length ? 'Live routes' : 'No live routes',
-    hint: `Name a running server with \`portier alias ${name} <port>\`, or start one with \`portier run ${name} -- <command>\`.`,
+    hint: short.includes('.')
+      ? `"${short}" would be a service of a stack: start it with \`portier up\` in that project.`
+      : `Name a running server with \`portier alias ${short} <port>\`, or start one with \`portier run ${short} -- <command>\`.`,
   };
 }
 

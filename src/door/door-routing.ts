@@ -48,7 +48,7 @@ export function routeRequest(
   if (decision.kind === 'unknown')
     return {
       kind: 'page',
-      page: unknownNamePage(decision.name, ctx.options.routes(), ctx.port()),
+      page: unknownNamePage(decision.name, ctx.options.routes(), ctx.port(), decision.candidates),
       close: false,
     };
   if (scan.looped) return { kind: 'page', page: loopPage(decision.route), close: false };

@@ -104,9 +104,15 @@ const RUNNERS: Readonly<Record<string, readonly string[]>> = {
   npm: ['exec', 'x'],
 };
 
-/** The file name of a path, without a Windows `.cmd`/`.exe`: `./node_modules/.bin/vite` → `vite`. */
+/** Programs that run a script given as a path: `node node_modules/vite/bin/vite.js`. */
+const SCRIPT_RUNNERS: ReadonlySet<string> = new Set(['node', 'nodejs']);
+
+/**
+ * The file name of a path, without a Windows `.cmd`/`.exe` or a script's `.js`/`.mjs`/`.cjs`:
+ * `./node_modules/.bin/vite` and `node_modules/vite/bin/vite.js` → `vite`.
+ */
 function baseName(word: string): string {
-  return (word.split(/[\\/]/).pop() ?? word).replace(/\.(cmd|exe|bat)$/i, '');
+  return (word.split(/[\\/]/).pop() ?? word).replace(/\.(cmd|exe|bat|js|mjs|cjs)$/i, '');
 }
 
 /** Index in `argv` of the tool itself, past runners and their flags (`npx -y vite` → 2). */
@@ -117,6 +123,9 @@ function toolIndex(argv: readonly string[]): number {
     i = 1;
     if (RUNNERS[first]!.includes(argv[1] ?? '')) i = 2;
     while (argv[i]?.startsWith('-')) i++; // `npx --yes vite`, `npm exec -- vite`
+  } else if (SCRIPT_RUNNERS.has(first)) {
+    i = 1;
+    while (argv[i]?.startsWith('-')) i++; // `node --inspect vite.js`
   } else if (/^python(\d(\.\d+)?)?$/.test(first)) {
     // `python -m http.server` runs a module; `python manage.py` a script.
     i = argv[1] === '-m' ? 2 : 1;

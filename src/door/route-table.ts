@@ -101,7 +101,11 @@ export function createRouteTable(routes: readonly Route[]): RouteTable {
     if (host === DASHBOARD_HOST) return { kind: 'dashboard' };
     if (host.endsWith(LOCALHOST_SUFFIX)) {
       const route = byName.get(host);
-      return route ? { kind: 'forward', route } : { kind: 'unknown', name: host };
+      if (route) return { kind: 'forward', route };
+      const candidates = ambiguous.get(host);
+      return candidates?.length
+        ? { kind: 'unknown', name: host, candidates: [...candidates] }
+        : { kind: 'unknown', name: host };
     }
     return reject(
       403,

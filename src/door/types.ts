@@ -45,8 +45,11 @@ export type RouteDecision =
   | { kind: 'forward'; route: Route }
   /** `portier.localhost`, or a bare address with no single served app: the dashboard. */
   | { kind: 'dashboard' }
-  /** A `*.localhost` name nothing is registered under: 404 page listing the live routes. */
-  | { kind: 'unknown'; name: string }
+  /**
+   * A `*.localhost` name nothing is registered under: 404 page listing the live routes. When
+   * the short name is held by several projects, `candidates` are their full names.
+   */
+  | { kind: 'unknown'; name: string; candidates?: string[] }
   /** Not a name of this machine (DNS rebinding), malformed or missing Host: refused. */
   | { kind: 'reject'; status: 400 | 403 | 421; reason: string };
 

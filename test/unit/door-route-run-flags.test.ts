@@ -22,6 +22,17 @@ describe('planFrameworkFlags', () => {
       './node_modules/.bin/vite --port 4100 --host 127.0.0.1 --strictPort',
     ],
     ['vite.cmd', 'vite', 'vite.cmd --port 4100 --host 127.0.0.1 --strictPort'],
+    // A script run by node: the script names the tool (regression: `node …/vite.js` got no flags).
+    [
+      'node node_modules/vite/bin/vite.js',
+      'vite',
+      'node node_modules/vite/bin/vite.js --port 4100 --host 127.0.0.1 --strictPort',
+    ],
+    [
+      'node --inspect node_modules/@angular/cli/bin/ng.js serve',
+      'ng',
+      'node --inspect node_modules/@angular/cli/bin/ng.js serve --port 4100 --host 127.0.0.1',
+    ],
     ['astro dev', 'astro', 'astro dev --port 4100 --host 127.0.0.1'],
     ['npx astro preview', 'astro', 'npx astro preview --port 4100 --host 127.0.0.1'],
     ['ng serve', 'ng', 'ng serve --port 4100 --host 127.0.0.1'],
