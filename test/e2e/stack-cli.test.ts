@@ -124,6 +124,9 @@ describe('portier up / ps / logs / restart / down', () => {
     ]);
     const up = startCli(['up', '--no-door', '-f', file], { env });
     await up.waitForLine((l) => /settled in/.test(l), 20_000);
+    // stderr is its own pipe: the summary may arrive after stdout's line.
+    for (let i = 0; i < 200 && !/something went wrong/.test(up.stderr()); i++)
+      await new Promise((r) => setTimeout(r, 25));
     expect(up.stderr()).toMatch(/worker failed first: exited, exit code 7/);
     expect(up.stderr()).toMatch(/something went wrong/);
     up.child.kill('SIGINT');

@@ -37,10 +37,21 @@ function tailOf(path: string, lines = 20): string {
   }
 }
 
-/** The named URLs of a project's services at the running front door (none without a door). */
+/** How long `up -d` waits for the supervisor's front door after the services settled, ms. */
+const DOOR_WAIT_MS = 5_000;
+
+/**
+ * The named URLs of a project's services at the front door. The supervisor starts the door
+ * while the services start, so it may come up a little after them: wait for it, bounded.
+ */
 async function namedUrlsOf(stateDir: string, project: string): Promise<Map<string, string>> {
-  const door = readDoorRecord(stateDir);
   const urls = new Map<string, string>();
+  const deadline = Date.now() + DOOR_WAIT_MS;
+  let door = readDoorRecord(stateDir);
+  while (!door && Date.now() < deadline) {
+    await sleep(50);
+    door = readDoorRecord(stateDir);
+  }
   if (!door) return urls;
   for (const route of await listRoutes(stateDir))
     if (route.project === project)
