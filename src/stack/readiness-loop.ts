@@ -43,8 +43,9 @@ export interface ReadinessWatch {
  * Checks a started service until it exits or the watch is aborted: healthy after
  * `successThreshold` passes in a row, unhealthy after `failureThreshold` failures in a row once
  * healthy, healthy again on the next pass. Without a check the service is healthy at once.
- * Also catches a service that ignores `PORT`: its real ports are noted once it is ready, or
- * when it is not ready after {@link PORT_DRIFT_AFTER_MS}.
+ * Also catches a service that ignores `PORT`: its real ports are noted when it is not ready
+ * after {@link PORT_DRIFT_AFTER_MS}, and once ready when its check did not probe PORT itself
+ * (`log`, `exec`, or no check).
  */
 export async function watchReadiness(service: ResolvedService, w: ReadinessWatch): Promise<void> {
   const stop = new AbortController();
@@ -119,7 +120,9 @@ async function checkLoop(
         healthy = true;
         w.onHealthy(`${describeCheck(check)}: ${result.summary}`);
         if (check.kind === 'log') return void (await checkDrift(true));
-        void checkDrift(true);
+        // A check that passed on PORT proves the service listens there: no socket scan, which
+        // reads every process's fds and costs more than the rest of a start.
+        if (check.kind === 'exec') void checkDrift(true);
       }
     } else {
       passes = 0;
