@@ -1,9 +1,30 @@
 import { registerRoutes } from '../../door/registry.js';
 import { routesOfStack } from '../../door/stack-routes.js';
+import type { Route } from '../../door/types.js';
+import { findLoopbackListeners } from '../../door/upstream-address.js';
 import { isPortierError } from '../../errors.js';
 import type { OpenStack } from '../../stack/open-stack.js';
 import type { CliContext } from '../command.js';
 import { namedUrl, startDoorForCommand } from '../door-start.js';
+
+/**
+ * Points a route at ::1 when its service, once healthy, listens there only (a server told
+ * `localhost` may bind ::1 alone): the door dials the address a service really listens on.
+ */
+function followUpstreamFamilies(stateDir: string, handle: OpenStack, routes: Route[]): void {
+  const byName = new Map(routes.map((r) => [r.name, r]));
+  handle.stack.subscribe((event) => {
+    if (event.type !== 'service' || event.status.state !== 'healthy') return;
+    const route = byName.get(event.status.name);
+    if (!route) return;
+    void findLoopbackListeners(route.upstream.port).then(async (addresses) => {
+      const address = addresses[0];
+      if (!address || address === route.upstream.address) return;
+      route.upstream = { ...route.upstream, address };
+      await registerRoutes(stateDir, [route]).catch(() => {});
+    });
+  });
+}
 
 /**
  * Names the stack's services at the front door (`<service>.<project>.localhost`, and
@@ -26,6 +47,7 @@ export async function routeStackThroughDoor(
     ctx.stderr.write(`${ctx.colorErr.yellow('warning:')} ${error.message}\n`);
     return urls;
   }
+  followUpstreamFamilies(ctx.stateDir, handle, routes);
   const port = await startDoorForCommand(ctx);
   if (port === undefined) return urls;
   for (const route of routes)
