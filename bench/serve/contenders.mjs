@@ -1,10 +1,10 @@
 // The servers of the serve bench and how each is launched: the same folder, 127.0.0.1, a port
 // chosen by the bench, request logging off (except the portier rows that measure it), every
 // other setting at the server's default.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderNginxConfig } from './nginx-config.mjs';
+import { npmVersion, toolVersion } from '../shared/versions.mjs';
+import { nginxLaunch, renderNginxConfig } from './nginx-config.mjs';
 
 /**
  * The four measured cases: each file at 16 and 64 connections. `id` names them in the JSON.
@@ -16,23 +16,6 @@ export const CASES = [
   { id: '1m-c64', file: '1m.bin', connections: 64, label: '1 MiB × 64' },
 ];
 const ALL_CASES = CASES.map((c) => c.id);
-
-/** Version of an installed npm package, or undefined when it is not installed. */
-function npmVersion(root, name) {
-  try {
-    return JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8'))
-      .version;
-  } catch {
-    return undefined;
-  }
-}
-
-/** First line a command prints for its version flag, or undefined when it cannot run. */
-function toolVersion(command, args, pattern) {
-  const out = spawnSync(command, args, { encoding: 'utf8', timeout: 10_000 });
-  if (out.error || out.status !== 0) return undefined;
-  return pattern.exec(`${out.stdout}${out.stderr}`)?.[1];
-}
 
 /**
  * Every contender: `group` is `portier`, `node` (the Node peers the targets compare with),
@@ -125,21 +108,7 @@ export function listContenders({ root, portierDir, siteDir, workDir, node = proc
       skip: nginxVersion ? undefined : 'nginx is not installed (apt-get install nginx)',
       settings: 'access_log off; worker_processes auto (2); sendfile on',
       cases: ALL_CASES,
-      launch: (port) => ({
-        command: 'nginx',
-        // -e: the error log from the first line on, instead of /var/log/nginx/error.log.
-        args: [
-          '-p',
-          workDir,
-          '-c',
-          join(workDir, 'nginx.conf'),
-          '-e',
-          join(workDir, 'nginx-error.log'),
-        ],
-        files: {
-          [join(workDir, 'nginx.conf')]: renderNginxConfig({ port, root: siteDir, workDir }),
-        },
-      }),
+      launch: (port) => nginxLaunch(workDir, renderNginxConfig({ port, root: siteDir, workDir })),
     },
     {
       id: 'caddy',

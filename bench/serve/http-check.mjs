@@ -8,12 +8,13 @@ export const READY_TIMEOUT_MS = 15_000;
 const POLL_INTERVAL_MS = 50;
 
 /**
- * One GET with no Accept-Encoding (as wrk sends): resolves with status, headers and body
- * length, or `{ error }` — a refused connection is an answer here, not an exception.
+ * One GET with no Accept-Encoding (as wrk sends) and any extra `headers` (e.g. a Host):
+ * resolves with status, headers and body length, or `{ error }` — a refused connection is an
+ * answer here, not an exception.
  */
-export function httpGet(url, timeoutMs = 2_000) {
+export function httpGet(url, timeoutMs = 2_000, headers = {}) {
   return new Promise((resolve) => {
-    const req = request(url, { agent: false, timeout: timeoutMs }, (res) => {
+    const req = request(url, { agent: false, timeout: timeoutMs, headers }, (res) => {
       let bytes = 0;
       res.on('data', (chunk) => {
         bytes += chunk.length;
@@ -28,14 +29,14 @@ export function httpGet(url, timeoutMs = 2_000) {
 }
 
 /**
- * Polls `url` until it answers 200. Rejects when `exited()` says the server died, or after
- * `timeoutMs`, naming the last answer.
+ * Polls `url` (with `headers`) until it answers 200. Rejects when `exited()` says the server
+ * died, or after `timeoutMs`, naming the last answer.
  */
-export async function waitUntilServing(url, exited, timeoutMs = READY_TIMEOUT_MS) {
+export async function waitUntilServing(url, exited, timeoutMs = READY_TIMEOUT_MS, headers = {}) {
   const deadline = performance.now() + timeoutMs;
   let last;
   for (;;) {
-    last = await httpGet(url);
+    last = await httpGet(url, undefined, headers);
     if (last.status === 200) return;
     const gone = exited();
     if (gone) throw new Error(`the server exited before it answered (${gone})`);
@@ -45,11 +46,14 @@ export async function waitUntilServing(url, exited, timeoutMs = READY_TIMEOUT_MS
   }
 }
 
-/** Problems with what `base` serves for `files` (status, length, compression); [] when right. */
-export async function checkServedFiles(base, files) {
+/**
+ * Problems with what `base` serves for `files` (status, length, compression), asked with
+ * `headers`; [] when right.
+ */
+export async function checkServedFiles(base, files, headers = {}) {
   const problems = [];
   for (const file of files) {
-    const res = await httpGet(`${base}/${file.name}`);
+    const res = await httpGet(`${base}/${file.name}`, undefined, headers);
     if (res.error) problems.push(`${file.name}: ${res.error}`);
     else if (res.status !== 200) problems.push(`${file.name}: status ${res.status}`);
     else if (res.bytes !== file.size)

@@ -1,15 +1,16 @@
 // The serve bench's markdown: run facts, the server × case table, the target rows, and the
 // generated section of docs/benchmarks.md between the serve markers.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { updateDocsSection } from '../shared/docs-section.mjs';
 import { BUSY_SHARE } from './run-serve-bench.mjs';
 
-export const DOCS_START = '<!-- bench:serve:start -->';
-export const DOCS_END = '<!-- bench:serve:end -->';
-
-const rps = (n) => (n === undefined ? '—' : n >= 10_000 ? String(Math.round(n)) : n.toFixed(0));
-const ms = (n) =>
+/** req/s for a table: whole numbers. */
+export const rps = (n) =>
+  n === undefined ? '—' : n >= 10_000 ? String(Math.round(n)) : n.toFixed(0);
+/** Milliseconds for a table: 3 significant-ish digits. */
+export const ms = (n) =>
   n === undefined ? '—' : n < 1 ? n.toFixed(3) : n < 100 ? n.toFixed(2) : n.toFixed(0);
-const pct = (share) => (share === undefined ? '?' : `${Math.round(share * 100)}%`);
+/** A 0–1 share as a percentage. */
+export const pct = (share) => (share === undefined ? '?' : `${Math.round(share * 100)}%`);
 
 function cell(contender, caseId, pick) {
   const r = contender.cases?.[caseId];
@@ -18,20 +19,23 @@ function cell(contender, caseId, pick) {
   return r.problems.length ? `${text} ⚠` : text;
 }
 
-const NOT_SELECTED = 'not selected (--only)';
+/** The skip reason of a contender left out with --only: it gets no row. */
+export const NOT_SELECTED = 'not selected (--only)';
 
 /** A contender has no numbers to show (skipped, or failed in every round). */
 function hasNoNumbers(c) {
   return Boolean(c.skip) || Object.keys(c.cases ?? {}).length === 0;
 }
 
-function contenderName(c) {
+/** `label version`. */
+export function contenderName(c) {
   return `${c.label}${c.version ? ` ${c.version}` : ''}`;
 }
 
-function measurementTable(run) {
+/** The contender × case table of req/s and p99 (`title` heads the first column). */
+export function measurementTable(run, title = 'server') {
   const head = run.cases.flatMap((c) => [`${c.label} req/s`, 'p99 ms']);
-  const lines = [`| server | ${head.join(' | ')} |`, `| --- |${' --- |'.repeat(head.length)}`];
+  const lines = [`| ${title} | ${head.join(' | ')} |`, `| --- |${' --- |'.repeat(head.length)}`];
   for (const c of run.contenders) {
     if (c.skip === NOT_SELECTED) continue;
     if (hasNoNumbers(c)) {
@@ -82,18 +86,28 @@ function targetTable(run, targets) {
   return lines.join('\n');
 }
 
-/** The report, in markdown: facts, measurements, CPU, targets, commands. */
-export function renderServeReport(run, targets, source) {
+/**
+ * The facts every wrk bench report starts with: date (and `quickNote` for a --quick run),
+ * machine, other processes during the run, code measured. Markdown list lines.
+ */
+export function runFactLines(run, source, quickNote) {
   const m = run.machine;
   const other = run.otherWork;
   const code = source
     ? `commit ${source.commit}${source.uncommittedSrcFiles ? ` plus uncommitted changes in ${source.uncommittedSrcFiles} src/ files` : ''} (bin/, dist/ and package.json copied aside at the start)`
     : 'unknown';
-  const facts = [
-    `- Date: ${run.date}${run.settings.quick ? ' (**--quick**: 3 s runs, not for the docs)' : ''}`,
+  return [
+    `- Date: ${run.date}${run.settings.quick ? ` (**--quick**: ${quickNote}, not for the docs)` : ''}`,
     `- Machine: ${m.cpus} × ${m.cpuModel.split(' ').slice(0, 2).join(' ')}, ${m.memGiB} GiB, Linux ${m.kernel}, Node ${m.node}; load average ${m.loadAverage.join(' ')} at start, ${run.loadAverageEnd.join(' ')} at end`,
     `- Other processes during the run: ${other ? `${pct(other.otherShare)} of all cores (${other.otherCpuS.toFixed(0)} CPU s in ${other.wallS.toFixed(0)} s), steal ${pct(other.stealShare)}` : 'unknown'}`,
     `- Code: ${code}`,
+  ];
+}
+
+/** The report, in markdown: facts, measurements, CPU, targets, commands. */
+export function renderServeReport(run, targets, source) {
+  const facts = [
+    ...runFactLines(run, source, '3 s runs'),
     `- Load: \`${run.settings.wrk}\` on 127.0.0.1, one server at a time, after a ${run.settings.warmupS} s warm-up per file; files ${run.settings.files.map((f) => `\`${f.name}\` (${f.size} B)`).join(', ')}; ${run.settings.rounds > 1 ? `${run.settings.rounds} rounds, each cell the round with the median req/s among those without † (among all when every round had †)` : '1 round'}; total ${run.totalS.toFixed(0)} s`,
   ];
   const errors = run.contenders.filter((c) => c.error).map((c) => `${c.label}: ${c.error}`);
@@ -112,13 +126,5 @@ export function renderServeReport(run, targets, source) {
 
 /** Replaces the serve section of docs/benchmarks.md (appending the markers if missing). */
 export function updateServeDocs(path, markdown) {
-  const text = readFileSync(path, 'utf8');
-  const block = `${DOCS_START}\n${markdown}\n${DOCS_END}`;
-  const start = text.indexOf(DOCS_START);
-  const end = text.indexOf(DOCS_END);
-  const next =
-    start >= 0 && end > start
-      ? `${text.slice(0, start)}${block}${text.slice(end + DOCS_END.length)}`
-      : `${text.trimEnd()}\n\n${block}\n`;
-  writeFileSync(path, next);
+  updateDocsSection(path, 'serve', markdown);
 }

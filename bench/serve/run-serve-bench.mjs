@@ -29,13 +29,22 @@ export const WARMUP_S = { full: 2, quick: 1 };
 /** Connections of the warm-up runs. */
 const WARMUP_CONNECTIONS = 16;
 
-/** One measured wrk run, with the CPU the server tree and other processes used meanwhile. */
-async function measure(server, url, connections, durationS) {
-  const cpuBefore = treeCpuS(server.pid);
+/**
+ * One measured wrk run, with the CPU the server tree (none: `server` undefined) and the trees
+ * of `helperPids` (e.g. an upstream behind a proxy) used meanwhile, and other processes' share.
+ * `headers` go with every request.
+ */
+export async function measure(server, url, connections, durationS, options = {}) {
+  const { headers = [], helperPids = [] } = options;
+  const serverCpu = () => (server ? treeCpuS(server.pid) : 0);
+  const helperCpu = () => helperPids.reduce((sum, pid) => sum + treeCpuS(pid), 0);
+  const cpuBefore = serverCpu();
+  const helperBefore = helperCpu();
   const before = cpuSnapshot();
-  const result = await runWrk({ url, connections, durationS });
+  const result = await runWrk({ url, connections, durationS, headers });
   const after = cpuSnapshot();
-  const serverCpuS = treeCpuS(server.pid) - cpuBefore;
+  const serverCpuS = serverCpu() - cpuBefore;
+  const helperCpuS = helperCpu() - helperBefore;
   const shared = otherWork(before, after);
   const wallS = shared?.wallS ?? durationS;
   const { raw, ...numbers } = result;
@@ -44,9 +53,10 @@ async function measure(server, url, connections, durationS) {
     problems: wrkProblems(result),
     // Cores the server kept busy (1.0 = one core all the time).
     serverCores: serverCpuS / wallS,
-    // Everything but the bench, wrk and the server, as a share of the whole machine.
+    ...(helperPids.length ? { helperCores: helperCpuS / wallS } : {}),
+    // Everything but the bench, wrk, the server and its helpers, as a share of the machine.
     otherShare: shared
-      ? Math.max(0, shared.otherCpuS - serverCpuS) / (wallS * describeMachine().cpus)
+      ? Math.max(0, shared.otherCpuS - serverCpuS - helperCpuS) / (wallS * describeMachine().cpus)
       : undefined,
   };
 }
@@ -111,7 +121,7 @@ export function usableRuns(runs) {
 }
 
 /** Folds the rounds of one contender into its cases: the median usable run, plus every round. */
-function summariseRounds(entry) {
+export function summariseRounds(entry) {
   for (const id of new Set(entry.rounds.flatMap((r) => Object.keys(r)))) {
     const runs = entry.rounds.map((r) => r[id]).filter(Boolean);
     entry.cases[id] = {

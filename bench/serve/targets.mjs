@@ -12,7 +12,7 @@ export const SERVE_TARGETS = {
 export const LOGGING_TARGET = { contender: 'portier-log', caseId: '1k-c64', minRatio: 1.2 };
 
 /** The case result of a contender, when it ran without errors. */
-function resultOf(contender, caseId) {
+export function resultOf(contender, caseId) {
   const r = contender?.cases?.[caseId];
   return r && r.problems.length === 0 ? r : undefined;
 }
@@ -29,7 +29,21 @@ export function bestNodePeer(contenders, caseId) {
   return best;
 }
 
-function row({ caseId, subject, metric, value, peer, peerValue, target, pass, kind = 'target' }) {
+/**
+ * One row of a target table: `ratio` = value / peerValue; `result` PASS/FAIL by `pass(ratio)`
+ * for a target, `kind` itself for an info row, ERROR when a side has no clean result.
+ */
+export function targetRow({
+  caseId,
+  subject,
+  metric,
+  value,
+  peer,
+  peerValue,
+  target,
+  pass,
+  kind = 'target',
+}) {
   const ratio = value !== undefined && peerValue ? value / peerValue : undefined;
   const result =
     value === undefined || peerValue === undefined
@@ -56,7 +70,7 @@ export function evaluateServeTargets(contenders, cases) {
     const best = bestNodePeer(contenders, c.id);
     const mine = resultOf(portier, c.id);
     rows.push(
-      row({
+      targetRow({
         caseId: c.id,
         subject: 'portier',
         metric: 'req/s',
@@ -69,7 +83,7 @@ export function evaluateServeTargets(contenders, cases) {
     );
     if (t.p99)
       rows.push(
-        row({
+        targetRow({
           caseId: c.id,
           subject: 'portier',
           metric: 'p99 ms',
@@ -84,7 +98,7 @@ export function evaluateServeTargets(contenders, cases) {
   const logged = resultOf(byId.get(LOGGING_TARGET.contender), LOGGING_TARGET.caseId);
   const bestLogged = bestNodePeer(contenders, LOGGING_TARGET.caseId);
   rows.push(
-    row({
+    targetRow({
       caseId: LOGGING_TARGET.caseId,
       subject: LOGGING_TARGET.contender,
       metric: 'req/s',
@@ -101,7 +115,7 @@ export function evaluateServeTargets(contenders, cases) {
       const theirs = resultOf(byId.get(other), c.id);
       if (!byId.get(other) || byId.get(other).skip) continue;
       const aim = other === 'nginx' ? SERVE_TARGETS[c.id].nginxAim : undefined;
-      const r = row({
+      const r = targetRow({
         caseId: c.id,
         subject: 'portier',
         metric: 'req/s',
@@ -125,7 +139,7 @@ export function evaluateServeTargets(contenders, cases) {
         against.push(['nginx', resultOf(byId.get('nginx'), caseId)]);
       for (const [peer, peerResult] of against)
         rows.push(
-          row({
+          targetRow({
             caseId,
             subject: variant,
             metric: 'req/s',

@@ -54,9 +54,14 @@ export function wrkProblems(result) {
   return problems;
 }
 
-/** The argv of one wrk run. */
-export function wrkArgs({ url, connections, durationS, threads = WRK_THREADS }) {
-  return [`-t${threads}`, `-c${connections}`, `-d${durationS}s`, '--latency', url];
+/**
+ * The argv of one wrk run. wrk needs a connection per thread, so fewer connections than
+ * `threads` means as many threads as connections. `headers` are `Name: value` lines (`-H`).
+ */
+export function wrkArgs({ url, connections, durationS, threads = WRK_THREADS, headers = [] }) {
+  const t = typeof connections === 'number' ? Math.min(threads, connections) : threads;
+  const h = headers.flatMap((header) => ['-H', header]);
+  return [`-t${t}`, `-c${connections}`, `-d${durationS}s`, ...h, '--latency', url];
 }
 
 /** Runs wrk to the end and resolves with its parsed report (and the raw text). */

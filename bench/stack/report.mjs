@@ -1,11 +1,8 @@
 // The stack bench's markdown: run facts, start times, targets, where portier's time goes, the
 // idle supervisor; and the generated section of docs/benchmarks.md between the stack markers.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { updateDocsSection } from '../shared/docs-section.mjs';
 import { BUSY_SHARE } from './busy.mjs';
 import { CASES } from './targets.mjs';
-
-export const DOCS_START = '<!-- bench:stack:start -->';
-export const DOCS_END = '<!-- bench:stack:end -->';
 
 const num = (n, digits = 0) => (n === undefined || Number.isNaN(n) ? '—' : n.toFixed(digits));
 const pct = (share) => (share === undefined ? '?' : `${Math.round(share * 100)}%`);
@@ -121,13 +118,5 @@ export function renderStackReport(run, rows) {
 
 /** Replaces the stack section of docs/benchmarks.md (appending the markers if missing). */
 export function updateStackDocs(path, markdown) {
-  const text = readFileSync(path, 'utf8');
-  const block = `${DOCS_START}\n${markdown}\n${DOCS_END}`;
-  const start = text.indexOf(DOCS_START);
-  const end = text.indexOf(DOCS_END);
-  const next =
-    start >= 0 && end > start
-      ? `${text.slice(0, start)}${block}${text.slice(end + DOCS_END.length)}`
-      : `${text.trimEnd()}\n\n${block}\n`;
-  writeFileSync(path, next);
+  updateDocsSection(path, 'stack', markdown);
 }
