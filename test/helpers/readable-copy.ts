@@ -50,5 +50,24 @@ export function readableCopy(): string {
   } catch {
     rmSync(staging, { recursive: true, force: true });
   }
+  removeOldCopies(dir);
   return dir;
+}
+
+/** Copies of earlier builds untouched this long are removed, ms (a run in progress keeps its own). */
+const OLD_COPY_MS = 30 * 60_000;
+
+/** Removes the copies earlier builds left in the temp directory, so they do not pile up. */
+function removeOldCopies(current: string): void {
+  for (const name of readdirSync(tmpdir())) {
+    if (!/^portier-readable-\d+$/.test(name)) continue;
+    const path = join(tmpdir(), name);
+    if (path === current) continue;
+    try {
+      if (Date.now() - statSync(path).mtimeMs > OLD_COPY_MS)
+        rmSync(path, { recursive: true, force: true });
+    } catch {
+      // another worker removed it first
+    }
+  }
 }
