@@ -1,4 +1,4 @@
-import type { StackLogs } from './stack-logs.js';
+import type { LogHub } from './logs/index.js';
 import type { LogLine, ServiceState, ServiceStatus } from './types.js';
 
 /** The first service that failed, for the end-of-run summary. */
@@ -12,15 +12,13 @@ export interface FailureSummary {
   lastLines: LogLine[];
 }
 
-/** States that count as a failure of the service. */
-export const FAILED_STATES: ReadonlySet<ServiceState> = new Set(['failed', 'crashed', 'exited']);
 /** Lines of output a summary shows. */
 export const SUMMARY_LINES = 15;
 
 /** The summary of a failed service: its state, how it ended and its own last lines. */
 export function summariseFailure(
   status: ServiceStatus,
-  logs: Pick<StackLogs, 'tail'>,
+  logs: Pick<LogHub, 'tail'>,
 ): FailureSummary {
   return {
     service: status.name,

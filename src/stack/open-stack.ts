@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { PortierError } from '../errors.js';
 import type { StackClock } from './clock.js';
 import { loadStackConfig } from './config/load-stack-config.js';
@@ -150,6 +150,3 @@ export function findRunningStack(
   const record = readSupervisorRecord(projectDir);
   return record ? { record, projectDir } : undefined;
 }
-
-/** The project root for commands that take `-f`: the file's directory. */
-export const rootOfFile = (file: string): string => dirname(file);

@@ -24,8 +24,6 @@ export interface PreparerOptions {
 /** Builds each service's process right before it is spawned. */
 export interface ServicePreparer {
   prepare(service: ResolvedService): Promise<ProcessSpec>;
-  /** The `postgres://` URL of a built-in database, once prepared. */
-  databaseUrl(service: string): string | undefined;
 }
 
 function fail(service: ResolvedService, message: string, hint?: string): never {
@@ -69,7 +67,6 @@ export function createServicePreparer(options: PreparerOptions): ServicePreparer
     });
 
   return {
-    databaseUrl: (name) => databaseUrls.get(name),
     async prepare(service) {
       const problem = options.portProblem(service.name);
       if (problem) fail(service, `${service.name}: ${problem}`);

@@ -4,15 +4,16 @@ import { type StackClock, systemClock } from './clock.js';
 import type { ResolvedService, ResolvedStackConfig } from './config/types.js';
 import { waitForCondition } from './dependency-wait.js';
 import { createEventBus } from './event-bus.js';
-import { FAILED_STATES, type FailureSummary, summariseFailure } from './failure-summary.js';
+import { type FailureSummary, summariseFailure } from './failure-summary.js';
 import { planStartOrder } from './graph.js';
+import type { LogHub } from './logs/index.js';
 import { listeningPortsOf } from './port-drift.js';
 import { type Lifeline, startLifeline } from './process/lifeline.js';
 import { ensureProjectDir, readRememberedPorts, rememberPorts } from './project-state.js';
 import { serviceClosure } from './service-closure.js';
 import { createServicePreparer, type ServicePreparer } from './service-prepare.js';
 import { type RunnerContext, ServiceRunner } from './service-runner.js';
-import type { StackLogs } from './stack-logs.js';
+import { FAILED_STATES, SETTLED_STATES } from './service-states.js';
 import type {
   LogQuery,
   ServiceState,
@@ -38,7 +39,8 @@ export interface CreateStackOptions {
   color?: boolean;
   /** Wipe built-in database data before starting. Default false. */
   fresh?: boolean;
-  logs: StackLogs;
+  /** Where service output goes (the log hub). */
+  logs: LogHub;
   clock?: StackClock;
   random?: () => number;
   /** The front door's port, when services are routed through it (PORTIER_URL is then named). */
@@ -58,14 +60,6 @@ export interface Stack extends StackControl {
   /** Stops everything and releases the watchdog; the stack cannot be used after. */
   close(): Promise<void>;
 }
-
-const SETTLED_STATES: ReadonlySet<ServiceState> = new Set([
-  'healthy',
-  'unhealthy',
-  'completed',
-  'stopped',
-  ...FAILED_STATES,
-]);
 
 /** The supervisor: one {@link ServiceRunner} per service, ordered by `depends_on`. */
 class StackSupervisor implements Stack {

@@ -1,10 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isPidAlive } from '../../ports/process-liveness.js';
 import type { CommandSpec } from '../command.js';
 import { connectToStack, FILE_OPTION } from '../stack/stack-project.js';
 
 /** Waiting for the supervisor to stop every service and exit, at most, ms. */
 const DOWN_TIMEOUT_MS = 120_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** `portier down`: stop the running stack of this project. */
 export const downCommand: CommandSpec = {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readDoorRecord } from '../../door/door-record.js';
 import { listRoutes } from '../../door/registry.js';
 import { PortierError } from '../../errors.js';
@@ -8,6 +9,7 @@ import { loadStackConfig } from '../../stack/config/load-stack-config.js';
 import { createStackClient } from '../../stack/control/control-client.js';
 import { findRunningStack } from '../../stack/open-stack.js';
 import { ensureProjectDir, projectStateDir } from '../../stack/project-state.js';
+import { FAILED_STATES, SETTLED_STATES } from '../../stack/service-states.js';
 import type { ServiceState, StackStatus } from '../../stack/types.js';
 import { formatDuration } from '../../time/duration.js';
 import type { CliContext } from '../command.js';
@@ -16,18 +18,6 @@ import type { UpRequest } from './up-foreground.js';
 
 /** Waiting for the background supervisor to open its socket, at most, ms. */
 const SUPERVISOR_START_TIMEOUT_MS = 15_000;
-const SETTLED: ReadonlySet<ServiceState> = new Set([
-  'healthy',
-  'unhealthy',
-  'completed',
-  'stopped',
-  'failed',
-  'crashed',
-  'exited',
-]);
-const FAILED: ReadonlySet<ServiceState> = new Set(['failed', 'crashed', 'exited']);
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function tailOf(path: string, lines = 20): string {
   try {
@@ -61,7 +51,7 @@ async function namedUrlsOf(stateDir: string, project: string): Promise<Map<strin
 
 /** Settled when every service that was started has reached a resting state. */
 function isSettled(status: StackStatus): boolean {
-  return status.services.every((s) => s.state === 'pending' || SETTLED.has(s.state));
+  return status.services.every((s) => s.state === 'pending' || SETTLED_STATES.has(s.state));
 }
 
 /**
@@ -147,7 +137,7 @@ export async function runUpDetached(request: UpRequest, ctx: CliContext): Promis
     status = await client.status();
   }
   report(status);
-  const failed = status.services.some((s) => FAILED.has(s.state));
+  const failed = status.services.some((s) => FAILED_STATES.has(s.state));
   if (request.json) {
     ctx.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
   } else {

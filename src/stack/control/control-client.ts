@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { ERROR_CODES, type ErrorCode, PortierError } from '../../errors.js';
 import type { LogLine, LogQuery, StackEvent, StackStatus } from '../types.js';
 import type { ControlTarget } from './control-server.js';
-import { formatLogQuery } from './log-query.js';
+import { formatLogQuery } from './log-query-params.js';
 
 /** A request to the supervisor gets this long, ms. */
 export const CONTROL_TIMEOUT_MS = 10_000;

@@ -2,7 +2,7 @@ import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isPortierError } from '../../errors.js';
 import type { StackControl, StackEvent } from '../types.js';
-import { parseLogQuery } from './log-query.js';
+import { parseLogQuery } from './log-query-params.js';
 
 /** Events a slow reader may have queued before newer ones are dropped, in bytes. */
 const MAX_QUEUED_BYTES = 1024 * 1024;
