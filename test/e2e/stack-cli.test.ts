@@ -203,3 +203,45 @@ describe('portier up without a portier.yaml', () => {
     expect(worker).toContain(`worker on ${status.services[1]!.port}`);
   });
 });
+
+describe('portier logs -f, stop and start', () => {
+  it('follows new lines, and stops and starts one service of the running stack', async () => {
+    const { file, env } = project('follow', [
+      '  ticker:',
+      '    command: i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.1; done',
+      '    port: none',
+      ...http('api'),
+    ]);
+    expect(
+      (await runCli(['up', '--no-door', '-d', '-f', file], { env, timeoutMs: 30_000 })).code,
+    ).toBe(0);
+    const follow = startCli(['logs', 'ticker', '-f', '-n', '1', '--file', file], { env });
+    const first = await follow.waitForLine((l) => /tick \d+/.test(l), 10_000);
+    const n = Number(/tick (\d+)/.exec(first)![1]);
+    // A line written after `logs -f` started arrives through the follow stream.
+    await follow.waitForLine((l) => new RegExp(`tick ${n + 3}$`).test(l), 10_000);
+    expect(follow.lines.every((l) => l.startsWith('ticker'))).toBe(true);
+    follow.child.kill('SIGINT');
+    await follow.exit(5_000);
+
+    const stopped = await runCli(['stop', 'ticker', '-f', file, '--json'], { env });
+    expect(stopped.code, stopped.stderr).toBe(0);
+    const afterStop = JSON.parse(stopped.stdout) as StackStatus;
+    expect(afterStop.services.find((s) => s.name === 'ticker')!.state).toBe('stopped');
+    expect(afterStop.services.find((s) => s.name === 'api')!.state).toBe('healthy');
+    const started = await runCli(['start', 'ticker', '-f', file, '--json'], { env });
+    expect(started.code, started.stderr).toBe(0);
+    const ticker = (JSON.parse(started.stdout) as StackStatus).services.find(
+      (s) => s.name === 'ticker',
+    )!;
+    expect(['starting', 'healthy']).toContain(ticker.state);
+
+    // --since in the future finds nothing; a bad --since is a usage error.
+    const none = await runCli(['logs', '--since', '2999-01-01T00:00', '--file', file], { env });
+    expect(none.code).toBe(0);
+    expect(none.stdout).toBe('');
+    expect((await runCli(['logs', '--since', 'yesterday-ish', '--file', file], { env })).code).toBe(
+      2,
+    );
+  });
+});
