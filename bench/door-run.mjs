@@ -23,6 +23,7 @@ import {
 } from './door/run-door-bench.mjs';
 import { evaluateDoorTargets } from './door/targets.mjs';
 import { waitForQuiet } from './machine.mjs';
+import { runGuarded } from './shared/bench-guard.mjs';
 import { createSnapshot, describeSource } from './snapshot.mjs';
 
 /** Contenders of a round, for the watchdog's budget. */
@@ -84,21 +85,6 @@ async function cleanUp() {
   snapshot = undefined;
 }
 
-const watchdog = setTimeout(async () => {
-  log(
-    `watchdog: still running after ${Math.round(watchdogMs / 60_000)} minutes; stopping everything`,
-  );
-  await cleanUp();
-  process.exit(3);
-}, watchdogMs);
-watchdog.unref();
-for (const signal of ['SIGINT', 'SIGTERM'])
-  process.once(signal, async () => {
-    log(`${signal}: stopping every process started`);
-    await cleanUp();
-    process.exit(130);
-  });
-
 /** One stderr line per target row: PASS/FAIL with the values and the ratio. */
 function logTargets(targets) {
   for (const t of targets) {
@@ -154,13 +140,4 @@ async function main() {
   return flags.has('--strict') && failed ? 1 : 0;
 }
 
-main()
-  .then((code) => {
-    clearTimeout(watchdog);
-    process.exitCode = code;
-  })
-  .catch(async (error) => {
-    log(`FAILED: ${error.stack ?? error}`);
-    await cleanUp();
-    process.exitCode = 1;
-  });
+runGuarded({ main, cleanUp, log, watchdogMs: watchdogMs });

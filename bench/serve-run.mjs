@@ -16,6 +16,7 @@ import { waitForQuiet } from './machine.mjs';
 import { renderServeReport, updateServeDocs } from './serve/report.mjs';
 import { removeServeTempDirs, runServeBench } from './serve/run-serve-bench.mjs';
 import { evaluateServeTargets } from './serve/targets.mjs';
+import { runGuarded } from './shared/bench-guard.mjs';
 import { createSnapshot, describeSource } from './snapshot.mjs';
 
 /** The bench stops itself after this long per round, whatever hangs (a round takes ~6.5 minutes). */
@@ -60,19 +61,6 @@ async function cleanUp() {
   snapshot = undefined;
 }
 
-const watchdog = setTimeout(async () => {
-  log(`watchdog: still running after ${watchdogMs / 60_000} minutes; stopping everything`);
-  await cleanUp();
-  process.exit(3);
-}, watchdogMs);
-watchdog.unref();
-for (const signal of ['SIGINT', 'SIGTERM'])
-  process.once(signal, async () => {
-    log(`${signal}: stopping every process started`);
-    await cleanUp();
-    process.exit(130);
-  });
-
 async function main() {
   const missing = missingPrerequisite();
   if (missing) {
@@ -115,13 +103,4 @@ async function main() {
   return flags.has('--strict') && failed ? 1 : 0;
 }
 
-main()
-  .then((code) => {
-    clearTimeout(watchdog);
-    process.exitCode = code;
-  })
-  .catch(async (error) => {
-    log(`FAILED: ${error.stack ?? error}`);
-    await cleanUp();
-    process.exitCode = 1;
-  });
+runGuarded({ main, cleanUp, log, watchdogMs: watchdogMs });

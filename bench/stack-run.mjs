@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runningChildren, stopAllChildren } from './children.mjs';
 import { cpuSnapshot, describeMachine, otherWork, waitForQuiet } from './machine.mjs';
+import { runGuarded } from './shared/bench-guard.mjs';
 import { createSnapshot, describeSource } from './snapshot.mjs';
 import { runIdleCases, runStartRounds } from './stack/cases.mjs';
 import { adoptTree, runningAdopted, stopAdopted } from './stack/pids.mjs';
@@ -102,19 +103,6 @@ async function cleanUp() {
   snapshot?.remove();
   workDir = snapshot = undefined;
 }
-
-const watchdog = setTimeout(async () => {
-  log(`watchdog: still running after ${WATCHDOG_MS / 60_000} minutes; stopping everything`);
-  await cleanUp();
-  process.exit(3);
-}, WATCHDOG_MS);
-watchdog.unref();
-for (const signal of ['SIGINT', 'SIGTERM'])
-  process.on(signal, async () => {
-    log(`${signal}: stopping every process started`);
-    await cleanUp();
-    process.exit(130);
-  });
 
 function setUp() {
   snapshot = createSnapshot(root);
@@ -230,15 +218,4 @@ async function main() {
   return errors.length ? 1 : flags.has('--strict') && failed ? 1 : 0;
 }
 
-main()
-  .then((code) => {
-    clearTimeout(watchdog);
-    process.exitCode = code;
-  })
-  .catch(async (error) => {
-    // A signal or the watchdog stops the bench halfway: its handler reports and exits.
-    if (stop.signal.aborted) return;
-    log(`FAILED: ${error.stack ?? error}`);
-    await cleanUp();
-    process.exitCode = 1;
-  });
+runGuarded({ main, cleanUp, log, watchdogMs: WATCHDOG_MS, stopped: () => stop.signal.aborted });
