@@ -17,14 +17,11 @@ export const psCommand: CommandSpec = {
       ctx.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
       return 0;
     }
-    const databases = new Set(
-      status.services.filter((s) => s.url === undefined && s.port !== undefined).map((s) => s.name),
-    );
     const width = ctx.stdout.isTTY ? ctx.stdout.columns : undefined;
     ctx.stdout.write(
       `${ctx.color.bold(status.project)} (${status.phase}, supervisor pid ${status.pid}, ${status.file})\n`,
     );
-    ctx.stdout.write(`${renderStackTable(status, ctx.color, Date.now(), databases, width)}\n`);
+    ctx.stdout.write(`${renderStackTable(status, ctx.color, Date.now(), width)}\n`);
     return 0;
   },
 };

@@ -15,15 +15,18 @@ export function colorState(state: ServiceState, c: Colors): string {
   return c.yellow(state);
 }
 
-/** Where to reach a service: its URL, or `127.0.0.1:<port>` for a database (no password shown). */
-export function serviceAddress(status: ServiceStatus, isDatabase: boolean): string {
+/**
+ * Where to reach a service: its URL, or `127.0.0.1:<port>` when it has none (a database: its
+ * URL would carry the password).
+ */
+export function serviceAddress(status: ServiceStatus): string {
   // A finished job's port is only its lease; nothing answers there.
   if (status.port === undefined || !RUNNING.has(status.state)) return '';
   const drift =
     status.listeningPorts?.length && !status.listeningPorts.includes(status.port)
       ? ` (listens on ${status.listeningPorts.join(', ')})`
       : '';
-  return (isDatabase ? `127.0.0.1:${status.port}` : `http://127.0.0.1:${status.port}`) + drift;
+  return (status.url ?? `127.0.0.1:${status.port}`) + drift;
 }
 
 /** The `portier ps` table. */
@@ -31,7 +34,6 @@ export function renderStackTable(
   status: StackStatus,
   c: Colors,
   now: number,
-  databases: ReadonlySet<string> = new Set(),
   maxWidth?: number,
   /** Named URLs at the front door, by service: shown in place of the direct address. */
   named: ReadonlyMap<string, string> = new Map(),
@@ -42,7 +44,7 @@ export function renderStackTable(
     s.pid ? String(s.pid) : '',
     named.get(s.name) && RUNNING.has(s.state)
       ? `${named.get(s.name)} → ${s.port}`
-      : serviceAddress(s, databases.has(s.name)),
+      : serviceAddress(s),
     String(s.restarts),
     s.startedAt && s.pid ? formatDuration(now - s.startedAt) : '',
     s.reason ?? '',

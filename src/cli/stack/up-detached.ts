@@ -141,16 +141,13 @@ export async function runUpDetached(request: UpRequest, ctx: CliContext): Promis
   if (request.json) {
     ctx.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
   } else {
-    const databases = new Set(config.services.filter((s) => s.postgres).map((s) => s.name));
     ctx.stdout.write(
       `\n${ctx.color.bold(`${config.name} settled in ${formatDuration(Date.now() - started)}`)} (running in the background; \`portier down\` stops it)\n`,
     );
     const named = request.noDoor
       ? new Map<string, string>()
       : await namedUrlsOf(ctx.stateDir, config.name);
-    ctx.stdout.write(
-      `${renderStackTable(status, ctx.color, Date.now(), databases, undefined, named)}\n`,
-    );
+    ctx.stdout.write(`${renderStackTable(status, ctx.color, Date.now(), undefined, named)}\n`);
   }
   return failed ? 1 : 0;
 }

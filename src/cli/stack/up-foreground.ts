@@ -44,7 +44,6 @@ export async function runUpForeground(request: UpRequest, ctx: CliContext): Prom
     ...(request.noDoor ? {} : { doorPort: resolveDoorPort(ctx.env) }),
   });
   const { stack, config } = handle;
-  const databases = new Set(config.services.filter((s) => s.postgres).map((s) => s.name));
   const printer = createLogPrinter({ write, color, services: config.services.map((s) => s.name) });
   let failurePrinted = false;
   const onEvent = (event: StackEvent) => {
@@ -81,7 +80,7 @@ export async function runUpForeground(request: UpRequest, ctx: CliContext): Prom
     const width = (ctx.stdout as { columns?: number }).columns;
     write(`\n${ctx.color.bold(`${config.name} settled in ${took}`)}\n`);
     const urls = await named;
-    write(`${renderStackTable(active, ctx.color, Date.now(), databases, width, urls)}\n\n`);
+    write(`${renderStackTable(active, ctx.color, Date.now(), width, urls)}\n\n`);
   });
   await Promise.race([aborted(signal), handle.downRequested]);
   if (!request.json) write(ctx.color.dim(`\nstopping ${config.name}…\n`));
