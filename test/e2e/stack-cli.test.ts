@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StackStatus } from '../../src/stack/types.js';
 import { runCli, startCli } from '../helpers/cli.js';
+import { ptySkipReason, startCliInPty } from '../helpers/pty.js';
 import { stackFixture } from '../helpers/stack.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -243,5 +244,24 @@ describe('portier logs -f, stop and start', () => {
     expect((await runCli(['logs', '--since', 'yesterday-ish', '--file', file], { env })).code).toBe(
       2,
     );
+  });
+});
+
+const ptySkip = ptySkipReason();
+if (ptySkip) console.warn(`Skipping the terminal-colour test of portier up: ${ptySkip}.`);
+
+describe.skipIf(ptySkip !== undefined)('portier up on a terminal', () => {
+  it('colours each prefix, gives children FORCE_COLOR=1 and keeps their own colours', async () => {
+    const { file, env } = project('colour', [
+      '  paint:',
+      `    command: printf 'FC=%s\\n' "$FORCE_COLOR"; printf '\\033[31mred\\033[0m\\n'; sleep 30`,
+      '    port: none',
+    ]);
+    const up = startCliInPty(['up', '--no-door', '-f', file], { env: { ...env, NO_COLOR: '' } });
+    const output = await up.waitForOutput(/red/, 20_000);
+    expect(output).toMatch(/paint\S*\s*\S*\|\S* FC=1/);
+    // The prefix is coloured by portier; the child's own red escape passes through untouched.
+    expect(output).toMatch(/\x1b\[[0-9;]*mpaint/);
+    expect(output).toContain('\x1b[31mred\x1b[0m');
   });
 });
