@@ -16,7 +16,6 @@ import { type RunnerContext, ServiceRunner } from './service-runner.js';
 import { FAILED_STATES, SETTLED_STATES } from './service-states.js';
 import type {
   LogQuery,
-  ServiceState,
   ServiceStatus,
   StackControl,
   StackEvent,

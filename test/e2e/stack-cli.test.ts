@@ -247,6 +247,8 @@ describe('portier logs -f, stop and start', () => {
   });
 });
 
+/** The escape character that starts an ANSI colour sequence. */
+const ESC = String.fromCharCode(27);
 const ptySkip = ptySkipReason();
 if (ptySkip) console.warn(`Skipping the terminal-colour test of portier up: ${ptySkip}.`);
 
@@ -261,7 +263,7 @@ describe.skipIf(ptySkip !== undefined)('portier up on a terminal', () => {
     const output = await up.waitForOutput(/red/, 20_000);
     expect(output).toMatch(/paint\S*\s*\S*\|\S* FC=1/);
     // The prefix is coloured by portier; the child's own red escape passes through untouched.
-    expect(output).toMatch(/\x1b\[[0-9;]*mpaint/);
+    expect(output).toMatch(new RegExp(`${ESC}\\[[0-9;]*mpaint`));
     expect(output).toContain('\x1b[31mred\x1b[0m');
   });
 });

@@ -40,6 +40,6 @@ describe('stack table', () => {
       new Map([['api', 'http://api.p.localhost:57573']]),
     );
     expect(text).toContain('http://api.p.localhost:57573 → 61001');
-    expect(text).not.toMatch(/\x1b\[/);
+    expect(text).not.toContain(String.fromCharCode(27));
   });
 });
