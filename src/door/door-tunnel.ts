@@ -77,7 +77,7 @@ class TunnelExchange implements UpstreamExchange {
   }
 
   start(head: string): void {
-    const connection = this.settings.pool.dial(this.route.upstream);
+    const connection = this.settings.pool.dial(this.route.upstream, true);
     this.connection = connection;
     connection.begin(this, this.settings.upstreamTimeoutMs);
     connection.write(head);
@@ -131,6 +131,13 @@ class TunnelExchange implements UpstreamExchange {
 
   onResponseBody(chunk: Buffer): void {
     if (this.state === 'declined') this.client.write(chunk);
+  }
+
+  onResponseView(view: Buffer, last: boolean): boolean {
+    // Tunnel connections are read with `data` events, so this only runs if that changes.
+    this.onResponseBody(Buffer.from(view));
+    if (last) this.onResponseEnd();
+    return false;
   }
 
   onReadEnd(): void {}

@@ -141,11 +141,23 @@ class HttpExchange implements UpstreamExchange {
     });
   }
 
+  onResponseView(view: Buffer, last: boolean): boolean {
+    if (last) this.end(view);
+    else this.send(view);
+    // Bytes the kernel did not take at once wait in the response or its socket, still as views.
+    return this.res.writableLength > 0;
+  }
+
   onResponseEnd(): void {
-    this.done = true;
     const held = this.held;
     this.held = undefined;
-    if (held) this.res.end(held);
+    this.end(held);
+  }
+
+  /** Ends the response, with its last bytes when there are any. */
+  private end(last: Buffer | undefined): void {
+    this.done = true;
+    if (last) this.res.end(last);
     else this.res.end();
     // The upstream answered before the whole body was sent: stop sending, keep reading the
     // client's body so its connection stays usable; the upstream connection is not reused.

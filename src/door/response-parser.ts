@@ -42,13 +42,20 @@ export interface ParseError extends Error {
 
 /**
  * What {@link ResponseEvents.onHeadersComplete} tells the parser about the body that follows:
- * {@link READ_BODY}, or {@link SKIP_BODY} for the response to a HEAD request.
+ * {@link READ_BODY}, {@link SKIP_BODY} for the response to a HEAD request, or
+ * {@link STOP_AFTER_HEAD} when the caller reads the body itself.
  */
-export type BodyMode = 0 | 1;
+export type BodyMode = 0 | 1 | 2;
 /** Read the body the headers announce. */
 export const READ_BODY: BodyMode = 0;
 /** No body follows whatever the headers say (the request was HEAD). */
 export const SKIP_BODY: BodyMode = 1;
+/**
+ * Stop right after the head: `execute` returns the bytes of the head, the rest of the chunk is
+ * the caller's, and {@link ResponseParser.reset} must run before the next response. This is
+ * llhttp's "upgrade" stop; `onMessageComplete` fires for the head.
+ */
+export const STOP_AFTER_HEAD: BodyMode = 2;
 
 /** Callbacks of one response reader; they run inside {@link ResponseParser.execute}. */
 export interface ResponseEvents {
@@ -72,6 +79,8 @@ export interface ResponseParser {
   execute(chunk: Buffer): number | ParseError;
   /** The connection ended: completes a close-delimited body, or errors on a cut message. */
   finish(): ParseError | undefined;
+  /** Makes the parser ready for a new response after {@link STOP_AFTER_HEAD}; not from a callback. */
+  reset(): void;
   /** Releases the native parser. */
   close(): void;
 }
@@ -82,7 +91,9 @@ export interface ResponseParser {
  */
 export function createResponseParser(events: ResponseEvents, maxHeaderBytes = 0): ResponseParser {
   const parser = new HTTPParser();
-  parser.initialize(HTTPParser.RESPONSE, {}, maxHeaderBytes, HTTPParser.kLenientNone);
+  const initialize = () =>
+    parser.initialize(HTTPParser.RESPONSE, {}, maxHeaderBytes, HTTPParser.kLenientNone);
+  initialize();
   // llhttp hands long header blocks over in pieces (kOnHeaders) before kOnHeadersComplete.
   let pending: string[] = [];
   parser[HTTPParser.kOnMessageBegin] = () => events.onMessageBegin();
@@ -110,6 +121,10 @@ export function createResponseParser(events: ResponseEvents, maxHeaderBytes = 0)
   return {
     execute: (chunk) => parser.execute(chunk),
     finish: () => parser.finish(),
+    reset() {
+      pending = [];
+      initialize();
+    },
     close() {
       // As node:http does for a parser it does not pool: free (async-hooks bookkeeping) and
       // close (deletes the native parser). Never called from inside execute().

@@ -4,14 +4,24 @@
  * over piece by piece. A connection that sends a byte it was not asked for (a second response,
  * bytes past Content-Length, anything while idle) is destroyed, never reused: those bytes must
  * not become the answer to another client's request.
+ *
+ * Why the connection reads into its own buffer: with Node's default reads every read allocates
+ * a fresh 64 KiB buffer and llhttp's binding copies each body chunk once more, which made a
+ * 64 KiB response cost the door about as much as a naive proxy. Reading into one buffer per
+ * connection (net's `onread`) and passing Content-Length bodies on as views of it removes both
+ * copies; the exchange says when a view is still queued behind a slow client, and the
+ * connection then reads into a new buffer rather than overwrite bytes not yet sent.
  */
 import { connect, type Socket } from 'node:net';
+import { fixedBodyLength } from './fixed-length-body.js';
 import {
+  type BodyMode,
   createResponseParser,
   type ParseError,
   READ_BODY,
   type ResponseParser,
   SKIP_BODY,
+  STOP_AFTER_HEAD,
 } from './response-parser.js';
 import type { Upstream } from './types.js';
 
@@ -36,7 +46,16 @@ export interface UpstreamExchange {
   readonly upgradeRequest: boolean;
   /** The final response's status line and raw headers (1xx other than 101 are skipped). */
   onResponseHead(status: number, message: string, rawHeaders: string[]): void;
+  /** Body bytes the exchange owns (parsed by llhttp: chunked or close-delimited bodies). */
   onResponseBody(chunk: Buffer): void;
+  /**
+   * Body bytes of a Content-Length body as a view of the connection's read buffer, valid only
+   * during the call; `last` when they complete the body (the exchange ends the response with
+   * them, and `onResponseEnd` is not called). Returns true when the exchange still refers to
+   * the view afterwards (queued behind a slow client): the connection then reads into a new
+   * buffer.
+   */
+  onResponseView(view: Buffer, last: boolean): boolean;
   /** One read from the upstream has been parsed and the response goes on: flush what is held. */
   onReadEnd(): void;
   onResponseEnd(): void;
@@ -58,6 +77,18 @@ function upstreamError(code: string, message: string): UpstreamError {
   return Object.assign(new Error(message), { code });
 }
 
+/**
+ * Size of a connection's read buffer, bytes: a 64 KiB body and its head arrive in one read.
+ * Pages are only touched as reads fill them, so idle pooled connections cost little memory.
+ */
+const READ_BUFFER_BYTES = 128 * 1024;
+
+/**
+ * Smallest body passed on as views: below it llhttp's copy costs less than restarting the
+ * parser after each head.
+ */
+const VIEW_BODY_MIN_BYTES = 8 * 1024;
+
 /** A connection to `upstream`, dialled on its address exactly (never a name lookup). */
 export class UpstreamConnection {
   readonly socket: Socket;
@@ -74,13 +105,32 @@ export class UpstreamConnection {
   /** A message began after the response ended: ignore it, destroy after this read. */
   private stray = false;
   private upgrade: { message: string; rawHeaders: string[] } | undefined;
+  /** Bytes of a Content-Length body still to come that this connection reads itself; -1: none. */
+  private bodyLeft = -1;
+  /** Where the next read lands; replaced when an exchange still refers to the current one. */
+  private readBuffer: Buffer | undefined;
+  /** Reads land in {@link readBuffer} (every connection but those that may become tunnels). */
+  private readonly ownsReads: boolean;
 
+  /**
+   * `forUpgrade`: the socket may be handed over to a tunnel, so it is read the ordinary way
+   * (`data` events), which a tunnel's pipes need.
+   */
   constructor(
     readonly upstream: Upstream,
     private readonly owner: ConnectionOwner,
     maxHeaderBytes: number,
+    forUpgrade = false,
   ) {
-    this.socket = connect({ host: upstream.address, port: upstream.port, noDelay: true });
+    this.ownsReads = !forUpgrade;
+    this.socket = forUpgrade
+      ? connect({ host: upstream.address, port: upstream.port, noDelay: true })
+      : connect({
+          host: upstream.address,
+          port: upstream.port,
+          noDelay: true,
+          onread: { buffer: this.nextReadBuffer, callback: this.onRead },
+        });
     this.parser = createResponseParser(
       {
         onMessageBegin: () => this.onMessageBegin(),
@@ -91,7 +141,7 @@ export class UpstreamConnection {
       },
       maxHeaderBytes,
     );
-    this.socket.on('data', this.onData);
+    if (forUpgrade) this.socket.on('data', this.onData);
     this.socket.on('end', this.onEnd);
     this.socket.on('timeout', this.onTimeout);
     this.socket.on('error', this.fail);
@@ -143,7 +193,25 @@ export class UpstreamConnection {
     else this.owner.release(this);
   }
 
+  private readonly nextReadBuffer = (): Buffer => {
+    this.readBuffer ??= Buffer.allocUnsafe(READ_BUFFER_BYTES);
+    return this.readBuffer;
+  };
+
+  /** `data` events, for connections that may become tunnels. */
   private readonly onData = (chunk: Buffer): void => {
+    this.parse(chunk);
+  };
+
+  /** A read into {@link readBuffer}; true to keep reading. */
+  private readonly onRead = (length: number, buffer: Buffer): boolean => {
+    const chunk = buffer.subarray(0, length);
+    if (this.bodyLeft > 0) this.passBody(chunk);
+    else this.parse(chunk);
+    return true;
+  };
+
+  private parse(chunk: Buffer): void {
     // Bytes while no request is out: a misbehaving upstream; the connection cannot be trusted.
     if (this.exchange === null) return void this.socket.destroy();
     const result = this.parser.execute(chunk);
@@ -151,9 +219,33 @@ export class UpstreamConnection {
     if (this.upgrade) return void this.handOver(chunk.subarray(result));
     if (this.stray) return void this.socket.destroy();
     if (this.exchange === null) return;
+    if (this.bodyLeft > 0) {
+      // llhttp stopped after the head; the body is read here, starting with what followed it.
+      this.parser.reset();
+      if (result < chunk.length) this.passBody(chunk.subarray(result));
+      return;
+    }
     if (this.completed) this.settle();
     else this.exchange.onReadEnd();
-  };
+  }
+
+  /** Passes on bytes of a Content-Length body; anything past its end poisons the connection. */
+  private passBody(chunk: Buffer): void {
+    const exchange = this.exchange;
+    if (exchange === null) return void this.socket.destroy();
+    const extra = chunk.length - this.bodyLeft;
+    const view = extra > 0 ? chunk.subarray(0, this.bodyLeft) : chunk;
+    this.bodyLeft -= view.length;
+    const last = this.bodyLeft === 0;
+    if (last) {
+      this.bodyLeft = -1;
+      this.completed = true;
+    }
+    if (exchange.onResponseView(view, last)) this.readBuffer = undefined;
+    // Bytes past Content-Length: the client got its response; the connection is not reused.
+    if (extra > 0) return void this.socket.destroy();
+    if (last && this.exchange !== null) this.settle();
+  }
 
   private onMessageBegin(): void {
     // A message after the response ended, in the same read: a second response or bytes past
@@ -167,7 +259,7 @@ export class UpstreamConnection {
     rawHeaders: string[],
     upgrade: boolean,
     keepAlive: boolean,
-  ): 0 | 1 {
+  ): BodyMode {
     const exchange = this.exchange;
     if (this.stray || exchange === null) return READ_BODY;
     if (status === 101 && upgrade && exchange.upgradeRequest) {
@@ -187,7 +279,14 @@ export class UpstreamConnection {
     this.keepAlive = keepAlive;
     this.socket.setTimeout(0);
     exchange.onResponseHead(status, message, rawHeaders);
-    return exchange.headRequest ? SKIP_BODY : READ_BODY;
+    if (exchange.headRequest) return SKIP_BODY;
+    // Content-Length bodies are read by the connection itself (see the file comment); llhttp
+    // already knows 204 and 304 have none.
+    if (!this.ownsReads || status === 204 || status === 304) return READ_BODY;
+    const length = fixedBodyLength(rawHeaders);
+    if (length < VIEW_BODY_MIN_BYTES || this.exchange === null) return READ_BODY;
+    this.bodyLeft = length;
+    return STOP_AFTER_HEAD;
   }
 
   private onBody(chunk: Buffer): void {
@@ -195,7 +294,8 @@ export class UpstreamConnection {
   }
 
   private onMessageComplete(): void {
-    if (this.stray || this.upgrade) return;
+    // After STOP_AFTER_HEAD llhttp completes the head-only message; the body is still to come.
+    if (this.stray || this.upgrade || this.bodyLeft > 0) return;
     if (this.informational) {
       this.informational = false;
       return;
@@ -222,6 +322,8 @@ export class UpstreamConnection {
 
   private readonly onEnd = (): void => {
     if (this.exchange === null || this.completed) return void this.socket.destroy();
+    if (this.bodyLeft > 0)
+      return void this.fail(upstreamError('ECONNRESET', 'upstream closed the connection mid-body'));
     // A close-delimited body ends here; a message cut short is a parse error.
     const error = this.parser.finish();
     if (error) return void this.fail(error);

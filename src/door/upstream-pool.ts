@@ -21,8 +21,11 @@ export interface UpstreamPoolOptions {
 export interface UpstreamPool {
   /** An idle connection to `upstream`, or a new one (connecting; writes are queued). */
   acquire(upstream: Upstream): UpstreamConnection;
-  /** A new connection that skips the pool (a retry after a stale one, an upgrade). */
-  dial(upstream: Upstream): UpstreamConnection;
+  /**
+   * A new connection that skips the pool (a retry after a stale one, an upgrade); `forUpgrade`
+   * for one whose socket may be handed over to a tunnel.
+   */
+  dial(upstream: Upstream, forUpgrade?: boolean): UpstreamConnection;
   /** Connections open now, busy and idle; for tests and `door status`. */
   readonly size: number;
   /** Destroys every connection, busy ones too. */
@@ -64,8 +67,8 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
     },
   };
 
-  const dial = (upstream: Upstream): UpstreamConnection => {
-    const connection = new UpstreamConnection(upstream, owner, options.maxHeaderBytes);
+  const dial = (upstream: Upstream, forUpgrade = false): UpstreamConnection => {
+    const connection = new UpstreamConnection(upstream, owner, options.maxHeaderBytes, forUpgrade);
     all.add(connection);
     return connection;
   };
