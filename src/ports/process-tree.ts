@@ -4,20 +4,35 @@ import { readProcStat } from '../sockets/linux-process.js';
 /** pid → parent pid for every visible process. */
 export type ParentMap = ReadonlyMap<number, number>;
 
-/** Reads every /proc/<pid>/stat into a {@link ParentMap} (Linux). */
-export function readParentMap(procRoot = '/proc'): ParentMap {
+/** Parents and session ids of every visible process. */
+export interface ProcessTree {
+  parents: ParentMap;
+  /** pid → session id (the pid of the session leader; 0 for kernel threads). */
+  sessions: ReadonlyMap<number, number>;
+}
+
+/** Reads every /proc/<pid>/stat into a {@link ProcessTree} (Linux). */
+export function readProcessTree(procRoot = '/proc'): ProcessTree {
   const parents = new Map<number, number>();
+  const sessions = new Map<number, number>();
   let pids: number[];
   try {
     pids = listPids(procRoot);
   } catch {
-    return parents;
+    return { parents, sessions };
   }
   for (const pid of pids) {
     const stat = readProcStat(pid, procRoot);
-    if (stat) parents.set(pid, stat.ppid);
+    if (!stat) continue;
+    parents.set(pid, stat.ppid);
+    sessions.set(pid, stat.session);
   }
-  return parents;
+  return { parents, sessions };
+}
+
+/** Reads every /proc/<pid>/stat into a {@link ParentMap} (Linux). */
+export function readParentMap(procRoot = '/proc'): ParentMap {
+  return readProcessTree(procRoot).parents;
 }
 
 /** Every descendant of `roots` (children, grandchildren, …), roots excluded, parents first. */

@@ -1,4 +1,4 @@
-import { descendantsOf, readParentMap } from '../ports/process-tree.js';
+import { descendantsOf, readProcessTree } from '../ports/process-tree.js';
 import {
   type FdCursor,
   type FdScanResult,
@@ -12,9 +12,11 @@ import {
  * How the processes holding sockets are looked for:
  * - `exhaustive`: read every fd of every process (exact; the cost of `ss -p`)
  * - `family`: read fds only until each socket has a holder, then read the process families of
- *   the holders (the tree below the holder's topmost ancestor under init). Sockets are shared
- *   by fork, so this finds every holder of a pre-forked server; a socket handed to an unrelated
- *   process over a Unix socket (SCM_RIGHTS) is found only by `exhaustive`.
+ *   the holders: the tree below the holder's topmost ancestor under init, and every process of
+ *   the holder's session (workers whose master died were reparented away from the tree but
+ *   keep the session). Sockets are shared by fork, so this finds every holder of a pre-forked
+ *   server; a socket handed to an unrelated process over a Unix socket (SCM_RIGHTS) is found
+ *   only by `exhaustive`.
  */
 export type OwnerSearch = 'exhaustive' | 'family';
 
@@ -29,6 +31,34 @@ function familyRoot(pid: number, parents: ReadonlyMap<number, number>): number |
   )
     root = parent;
   return root;
+}
+
+/**
+ * The processes that may share the holders' sockets: every descendant of each holder's family
+ * root and every process in a holder's session; all of `pids` when init holds one.
+ */
+function familyOf(
+  holders: readonly number[],
+  pids: readonly number[],
+  procRoot: string,
+): Set<number> {
+  const { parents, sessions } = readProcessTree(procRoot);
+  const roots = new Set<number>();
+  for (const pid of holders) {
+    const root = familyRoot(pid, parents);
+    if (root === undefined) return new Set(pids);
+    roots.add(root);
+  }
+  const family = new Set([...roots, ...descendantsOf([...roots], parents)]);
+  // Session 0 is the kernel's; session 1 would be everything init started without setsid.
+  const shared = new Set<number>();
+  for (const pid of holders) {
+    const session = sessions.get(pid);
+    if (session !== undefined && session > 1) shared.add(session);
+  }
+  if (shared.size > 0)
+    for (const pid of pids) if (shared.has(sessions.get(pid) ?? 0)) family.add(pid);
+  return family;
 }
 
 /**
@@ -54,12 +84,14 @@ export function findSocketOwners(
     if (remaining.size === 0) break;
   }
   if (remaining.size > 0) return { owners, unreadable: [] }; // every process was read whole
-  const parents = readParentMap(procRoot);
-  const roots = new Set([...owners.values()].flat().map((pid) => familyRoot(pid, parents)));
-  const family = roots.has(undefined)
-    ? pids
-    : [...(roots as Set<number>), ...descendantsOf([...(roots as Set<number>)], parents)];
-  for (const pid of family) {
+  // How many of the wanted sockets each holder holds: one that holds them all needs no more
+  // reading, since the rest of its fds could only name itself again (a busy server's
+  // thousands of connections are skipped that way).
+  const held = new Map<number, number>();
+  for (const list of owners.values())
+    for (const pid of list) held.set(pid, (held.get(pid) ?? 0) + 1);
+  for (const pid of familyOf([...held.keys()], pids, procRoot)) {
+    if (held.get(pid) === wanted.size) continue;
     const cursor = cursors.get(pid) ?? openFdCursor(pid, procRoot).cursor;
     if (cursor) readFdLinks(pid, cursor, wanted, owners, remaining);
   }

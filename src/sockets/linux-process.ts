@@ -16,7 +16,7 @@ export interface ProcFsOptions {
  */
 export function parseProcStat(
   text: string,
-): { name: string; state: string; ppid: number; startTime: number } | undefined {
+): { name: string; state: string; ppid: number; session: number; startTime: number } | undefined {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return undefined;
@@ -25,6 +25,7 @@ export function parseProcStat(
     name: text.slice(open + 1, close),
     state: rest[0] ?? '?',
     ppid: Number(rest[1]),
+    session: Number(rest[3]),
     startTime: Number(rest[19]),
   };
 }

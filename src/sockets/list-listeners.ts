@@ -17,6 +17,13 @@ export interface ListListenersOptions extends ProcFsOptions {
   platform?: NodeJS.Platform;
   /** How macOS and Windows backends run `lsof`/`netstat`/`tasklist`. */
   runCommand?: RunCommand;
+  /**
+   * Linux: read every fd of every process to find the holders (what `ss -p` costs). Default
+   * false: the search reads fds until each socket has a holder, then only the holders' process
+   * families and sessions (forked workers included); only a socket handed to an unrelated
+   * process over a Unix socket needs this.
+   */
+  exhaustive?: boolean;
 }
 
 /** Every socket row bound to one port plus its listeners, from whichever backend applies. */
@@ -31,8 +38,8 @@ export interface PlatformScan {
 export async function scanPlatform(
   options: ListListenersOptions,
   allStates: boolean,
-  ownerSearch: OwnerSearch = 'exhaustive',
 ): Promise<PlatformScan> {
+  const ownerSearch: OwnerSearch = options.exhaustive ? 'exhaustive' : 'family';
   const protocols: Protocol[] = [];
   if (options.tcp !== false) protocols.push('tcp');
   if (options.udp) protocols.push('udp');
@@ -62,7 +69,8 @@ export async function scanPlatform(
 /**
  * Every listening TCP socket (and bound UDP socket with `udp: true`), IPv4 and IPv6, with the
  * processes that share it. Sockets whose owner cannot be seen are kept with `ownerHidden`.
- * On Linux this reads /proc only and runs no external command.
+ * On Linux this reads /proc only and runs no external command; see
+ * {@link ListListenersOptions.exhaustive} for how holders are found.
  */
 export async function listListeners(options: ListListenersOptions = {}): Promise<Listener[]> {
   return (await scanPlatform(options, false)).listeners;

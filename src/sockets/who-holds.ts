@@ -83,12 +83,6 @@ export interface WhoHoldsOptions extends Omit<ListListenersOptions, 'port'> {
    * the rest of the lookup on a busy machine.
    */
   full?: boolean;
-  /**
-   * Read every fd of every process to find the holders. Default false: the search stops at the
-   * first holder and then reads only its process family (a forked server's workers included);
-   * only a socket handed to an unrelated process over a Unix socket needs this.
-   */
-  exhaustive?: boolean;
 }
 
 /**
@@ -98,17 +92,16 @@ export interface WhoHoldsOptions extends Omit<ListListenersOptions, 'port'> {
  */
 export async function whoHolds(port: number, options: WhoHoldsOptions = {}): Promise<PortHolders> {
   validatePort(port);
-  const { full, exhaustive, ...scanOptions } = options;
-  const search = exhaustive ? 'exhaustive' : 'family';
+  const { full, ...scanOptions } = options;
   if (!full) {
-    const fast = await scanPlatform({ udp: true, ...scanOptions, port }, false, search);
+    const fast = await scanPlatform({ udp: true, ...scanOptions, port }, false);
     const listeners = fast.listeners.filter((l) => l.port === port);
     if (listeners.length > 0) {
       const status = decideHoldStatus(listeners, 0, 0);
       return { port, status, listeners, timeWait: 0, connections: [], connectionsCounted: false };
     }
   }
-  const scan = await scanPlatform({ udp: true, ...scanOptions, port }, true, search);
+  const scan = await scanPlatform({ udp: true, ...scanOptions, port }, true);
   let timeWait = 0;
   const connections: PortConnection[] = [];
   for (const row of scan.rows) {

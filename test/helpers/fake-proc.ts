@@ -9,6 +9,8 @@ export interface FakeProcess {
   /** `comm`, written into `<pid>/stat` between parentheses. */
   name: string;
   ppid?: number;
+  /** Session id (field 6 of `<pid>/stat`); default the pid itself (a session leader). */
+  session?: number;
   /** Arguments, written NUL-separated into `<pid>/cmdline`. */
   argv?: string[];
   /** Target of the `<pid>/cwd` link. */
@@ -62,7 +64,7 @@ export function createFakeProc(tree: FakeProcTree): string {
     mkdirSync(dir);
     writeFileSync(
       join(dir, 'stat'),
-      `${p.pid} (${p.name}) S ${p.ppid ?? 1} ${p.pid} ${p.pid} 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 1000 0 0\n`,
+      `${p.pid} (${p.name}) S ${p.ppid ?? 1} ${p.pid} ${p.session ?? p.pid} 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 1000 0 0\n`,
     );
     writeFileSync(join(dir, 'cmdline'), p.argv ? `${p.argv.join('\0')}\0` : '');
     if (p.cwd) symlinkSync(p.cwd, join(dir, 'cwd'));

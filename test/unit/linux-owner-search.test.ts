@@ -33,6 +33,33 @@ describe('findSocketOwners', () => {
     expect(owners.get(6000)).toEqual([200]);
   });
 
+  it("family also reads the holders' session: workers orphaned when their master died", () => {
+    // 400 was the master (gone); its workers 401 and 402 were reparented to init but keep
+    // session 400. 500 is another session and is not read.
+    const root = createFakeProc({
+      processes: [
+        { pid: 401, name: 'worker', ppid: 1, session: 400, fds: { 3: 'socket:[5000]' } },
+        { pid: 402, name: 'worker', ppid: 1, session: 400, fds: { 8: 'socket:[5000]' } },
+        { pid: 500, name: 'other', ppid: 1, fds: { 3: 'socket:[5000]' } },
+      ],
+    });
+    expect(findSocketOwners(new Set([5000]), root, 'family').owners.get(5000)).toEqual([401, 402]);
+  });
+
+  it('family skips the rest of a holder that already holds every wanted socket, finding the same', () => {
+    const fds: Record<number, string> = { 3: 'socket:[5000]' };
+    for (let fd = 4; fd < 300; fd++) fds[fd] = `socket:[${9000 + fd}]`;
+    fds[300] = 'socket:[5000]'; // a dup of the same socket: nothing new to find
+    const root = createFakeProc({
+      processes: [
+        { pid: 200, name: 'server', ppid: 100, session: 100, fds },
+        { pid: 201, name: 'worker', ppid: 200, session: 100, fds: { 3: 'socket:[5000]' } },
+        { pid: 100, name: 'sh', ppid: 1, session: 100, fds: { 0: '/dev/null' } },
+      ],
+    });
+    expect(findSocketOwners(new Set([5000]), root, 'family').owners.get(5000)).toEqual([200, 201]);
+  });
+
   it('family falls back to a full read when a socket has no visible holder', () => {
     const { owners } = findSocketOwners(new Set([5000, 9999]), tree(), 'family');
     expect(owners.get(5000)).toEqual([200, 201, 202, 300]);

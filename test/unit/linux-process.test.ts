@@ -14,7 +14,13 @@ describe('parseProcStat', () => {
     ['a name with `(`', `1234 ((sd-pam)) ${TAIL}`, '(sd-pam)'],
     ['an empty name', `1234 () ${TAIL}`, ''],
   ])('reads %s', (_what, text, name) => {
-    expect(parseProcStat(text)).toEqual({ name, state: 'S', ppid: 1, startTime: 94254 });
+    expect(parseProcStat(text)).toEqual({
+      name,
+      state: 'S',
+      ppid: 1,
+      session: 13350,
+      startTime: 94254,
+    });
   });
 
   it('reads a real line with a trailing newline', () => {

@@ -31,11 +31,11 @@ function renderListeners(listeners: readonly Listener[], ctx: CliContext): strin
 
 async function watch(
   ctx: CliContext,
-  udp: boolean,
+  scan: { udp: boolean; exhaustive: boolean },
   intervalMs: number,
   json: boolean,
 ): Promise<number> {
-  await watchListeners({ udp, intervalMs, signal: ctx.signal }, (change) => {
+  await watchListeners({ ...scan, intervalMs, signal: ctx.signal }, (change) => {
     if (json) {
       ctx.stdout.write(`${JSON.stringify(change)}\n`);
       return;
@@ -49,15 +49,21 @@ async function watch(
 /** `portier ls`: every listening socket with processes, user, cwd and exposure. */
 export const lsCommand: CommandSpec = {
   name: 'ls',
-  usage: 'portier ls [--udp] [--watch] [--interval 500ms] [--json]',
+  usage: 'portier ls [--udp] [--exhaustive] [--watch] [--interval 500ms] [--json]',
   summary:
     'List every listening TCP socket (and UDP with --udp), IPv4 and IPv6, with who holds it.',
   details:
     'EXPOSURE is loopback (this machine only), all-interfaces (anyone who can reach this machine)\n' +
     'or interface <addr>. Sockets of other users that cannot be inspected are listed as\n' +
-    '"owner not visible" with their uid; run with sudo to see them.',
+    '"owner not visible" with their uid; run with sudo to see them. Holders are found by reading\n' +
+    "fds until each socket has one, then only the holders' process families and sessions (forked\n" +
+    'workers included); --exhaustive reads every process.',
   options: {
     udp: { type: 'boolean', description: 'include bound UDP sockets' },
+    exhaustive: {
+      type: 'boolean',
+      description: 'read every process to find holders (sockets passed over Unix sockets)',
+    },
     watch: {
       type: 'boolean',
       short: 'w',
@@ -70,16 +76,16 @@ export const lsCommand: CommandSpec = {
     },
   },
   async run({ values }, ctx) {
-    const udp = values.udp === true;
+    const scan = { udp: values.udp === true, exhaustive: values.exhaustive === true };
     const json = values.json === true;
     if (values.watch) {
       const intervalMs = parseDuration(
         typeof values.interval === 'string' ? values.interval : '500ms',
         '--interval',
       );
-      return watch(ctx, udp, intervalMs, json);
+      return watch(ctx, scan, intervalMs, json);
     }
-    const listeners = await listListeners({ udp });
+    const listeners = await listListeners(scan);
     ctx.stdout.write(
       json ? `${JSON.stringify(listeners, null, 2)}\n` : renderListeners(listeners, ctx),
     );
