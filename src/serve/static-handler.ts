@@ -75,8 +75,12 @@ function requestPath(url: string | undefined): { pathname: string; search: strin
 }
 
 function entryHeaders(entry: FileEntry): OutgoingHttpHeaders {
+  // Written out, not spread from BASE_HEADERS: a spread literal on this hot path made V8 keep
+  // (promote) every response's header object, and the young-generation collections that
+  // followed took 1–1.6 ms each instead of 0.1 ms, a measurable part of the p99 latency.
   const headers: OutgoingHttpHeaders = {
-    ...BASE_HEADERS,
+    'Cache-Control': BASE_HEADERS['Cache-Control'],
+    'X-Content-Type-Options': BASE_HEADERS['X-Content-Type-Options'],
     'Content-Type': entry.contentType,
     ETag: entry.etag,
     'Last-Modified': entry.lastModified,
