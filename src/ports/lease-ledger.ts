@@ -1,4 +1,4 @@
-import { readFileSync, renameSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../state/atomic-write.js';
 import { withFileLock } from '../state/file-lock.js';
@@ -20,10 +20,17 @@ export interface Lease {
 /** File name of the ledger inside the state directory. */
 export const LEDGER_FILE = 'leases.json';
 
-/** Reads ledger text; anything that is not a valid ledger yields `undefined`. */
+/**
+ * Reads ledger text: its first line (see {@link updateLedger} for why only that); anything
+ * that is not a valid ledger yields `undefined`.
+ */
 export function parseLedger(text: string): Lease[] | undefined {
+  const end = text.indexOf('\n');
   try {
-    const data = JSON.parse(text) as { version?: unknown; leases?: unknown };
+    const data = JSON.parse(end < 0 ? text : text.slice(0, end)) as {
+      version?: unknown;
+      leases?: unknown;
+    };
     if (data.version !== 1 || !Array.isArray(data.leases)) return undefined;
     return data.leases.filter(
       (l: Partial<Lease>): l is Lease =>
@@ -54,18 +61,36 @@ export function pruneLeases(
   });
 }
 
-function readLeases(path: string): Lease[] {
-  let text: string;
+/** The ledger file, open for reading and writing in place; undefined when there is none yet. */
+function openLedger(path: string): number | undefined {
   try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return [];
+    return openSync(path, 'r+');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
-  const leases = parseLedger(text);
-  if (leases) return leases;
-  // Keep the damaged file for inspection instead of silently overwriting it.
-  renameSync(path, `${path}.corrupt-${Date.now()}`);
-  return [];
+}
+
+function readAll(fd: number): string {
+  const chunks: Buffer[] = [];
+  let position = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(16 * 1024);
+    const n = readSync(fd, chunk, 0, chunk.length, position);
+    if (n === 0) break;
+    chunks.push(chunk.subarray(0, n));
+    position += n;
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Writes the ledger over the open file: the new line first, then the old tail cut off. */
+function storeLedger(path: string, fd: number | undefined, leases: readonly Lease[]): void {
+  const text = `${JSON.stringify({ version: 1, leases })}\n`;
+  if (fd === undefined) return writeFileAtomic(path, text);
+  const bytes = Buffer.from(text);
+  writeSync(fd, bytes, 0, bytes.length, 0);
+  ftruncateSync(fd, bytes.length);
 }
 
 /** Options for reading and changing the ledger. */
@@ -79,6 +104,11 @@ export interface LedgerOptions {
 /**
  * Runs `change` on the live leases under the ledger lock and stores what it returns. Expired
  * leases and leases of dead owners are pruned first.
+ *
+ * Every reader and writer holds the lock, so the ledger is rewritten in place rather than
+ * through a temp file and a rename (the rename was a quarter of a pick's time). The JSON is one
+ * line written before the old tail is cut off, and only the first line is read: a writer killed
+ * between the two steps leaves the new ledger and some ignored bytes, never a torn one.
  */
 export async function updateLedger<T>(
   options: LedgerOptions,
@@ -89,12 +119,28 @@ export async function updateLedger<T>(
   const path = join(options.stateDir, LEDGER_FILE);
   const now = options.now ?? Date.now;
   return withFileLock(`${path}.lock`, async () => {
-    const live = pruneLeases(readLeases(path), now(), (lease) =>
-      isSameProcessAlive(lease, options.procRoot),
-    );
-    const { leases, result } = await change(live);
-    writeFileAtomic(path, `${JSON.stringify({ version: 1, leases })}\n`);
-    return result;
+    let fd = openLedger(path);
+    try {
+      let stored: Lease[] = [];
+      if (fd !== undefined) {
+        const parsed = parseLedger(readAll(fd));
+        if (parsed) stored = parsed;
+        else {
+          // Keep the damaged file for inspection instead of silently overwriting it.
+          closeSync(fd);
+          fd = undefined;
+          renameSync(path, `${path}.corrupt-${Date.now()}`);
+        }
+      }
+      const live = pruneLeases(stored, now(), (lease) =>
+        isSameProcessAlive(lease, options.procRoot),
+      );
+      const { leases, result } = await change(live);
+      storeLedger(path, fd, leases);
+      return result;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
   });
 }
 

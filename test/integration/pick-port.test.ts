@@ -2,7 +2,13 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isFreeOnLoopback, listLeases, pickPort, probeBind } from '../../src/index.js';
+import {
+  isFreeOnLoopback,
+  listLeases,
+  pickPort,
+  probeBind,
+  releasePorts,
+} from '../../src/index.js';
 import { exited, killQuietly } from '../helpers/fixtures.js';
 import { listenHere } from '../helpers/servers.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -92,6 +98,30 @@ describe('pickPort', () => {
     const kept = readdirSync(stateDir).filter((f) => f.startsWith('leases.json.corrupt-'));
     expect(kept).toHaveLength(1);
     expect(readFileSync(join(stateDir, kept[0]!), 'utf8')).toBe('{ half a ledger');
+  });
+
+  it('rewrites the ledger in place: a shorter ledger leaves no old tail behind', async () => {
+    const stateDir = tempDir();
+    const path = join(stateDir, 'leases.json');
+    const { ports } = await pickPort({ stateDir, count: 20 });
+    const long = readFileSync(path, 'utf8');
+    await releasePorts(ports.slice(1), { stateDir });
+    const short = readFileSync(path, 'utf8');
+    expect(short.length).toBeLessThan(long.length);
+    expect(short.endsWith('\n')).toBe(true);
+    expect(short.indexOf('\n')).toBe(short.length - 1);
+    expect(JSON.parse(short).leases.map((l: { port: number }) => l.port)).toEqual([ports[0]]);
+  });
+
+  it('reads the first line of a ledger whose writer died before cutting the old tail', async () => {
+    const stateDir = tempDir();
+    const path = join(stateDir, 'leases.json');
+    const range = { from: 61040, to: 61041 };
+    const lease = { port: 61040, pid: process.pid, expiresAt: Date.now() + 60_000 };
+    writeFileSync(path, `${JSON.stringify({ version: 1, leases: [lease] })}\n,"pid":1}]}\n`);
+    expect((await pickPort({ stateDir, range })).port).toBe(61041); // 61040 is still leased
+    expect(readdirSync(stateDir).some((f) => f.includes('corrupt'))).toBe(false);
+    expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(2); // one line, then the end
   });
 
   it('takes over a lock left by a dead process', async () => {
