@@ -87,7 +87,10 @@ function readAll(fd: number): string {
 /** Writes the ledger over the open file: the new line first, then the old tail cut off. */
 function storeLedger(path: string, fd: number | undefined, leases: readonly Lease[]): void {
   const text = `${JSON.stringify({ version: 1, leases })}\n`;
-  if (fd === undefined) return writeFileAtomic(path, text);
+  if (fd === undefined) {
+    writeFileAtomic(path, text);
+    return;
+  }
   const bytes = Buffer.from(text);
   writeSync(fd, bytes, 0, bytes.length, 0);
   ftruncateSync(fd, bytes.length);

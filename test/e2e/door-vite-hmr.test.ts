@@ -146,8 +146,12 @@ describe.skipIf(skipReason !== undefined)('Vite behind the front door in headles
       };
       return { marker: w.__marker, updates: w.__updates, fullReloads: w.__fullReloads };
     });
-    // Same document (marker kept, one navigation), updated by HMR, not reloaded.
-    expect(state).toEqual({ marker: 1, updates: ['/text.js'], fullReloads: 0 });
+    // Same document (marker kept, one navigation), updated by HMR, not reloaded. A busy machine
+    // can see the one write as two file events, so Vite may send the same update twice.
+    expect(state.marker).toBe(1);
+    expect(state.fullReloads).toBe(0);
+    expect(state.updates.length).toBeGreaterThan(0);
+    expect(new Set(state.updates)).toEqual(new Set(['/text.js']));
     expect(navigations).toBe(1);
     // The update came down the socket through the door, which stayed the only one.
     expect(frames.some((f) => f.includes('"type":"update"') && f.includes('/text.js'))).toBe(true);
