@@ -8,10 +8,10 @@
 // of the machine), --rounds N, --only id,id (contenders by id: direct, door, http-proxy-ka,
 // http-proxy, http-proxy-3-ka, http-proxy-3, bare, nginx, caddy).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runningChildren, stopAllChildren } from './children.mjs';
+import { stopAllChildren } from './children.mjs';
 import { CASES } from './door/contenders.mjs';
 import { renderDoorReport, updateDoorDocs } from './door/report.mjs';
 import {
@@ -24,6 +24,7 @@ import {
 import { evaluateDoorTargets } from './door/targets.mjs';
 import { waitForQuiet } from './machine.mjs';
 import { runGuarded } from './shared/bench-guard.mjs';
+import { finishRun } from './shared/finish-run.mjs';
 import { createSnapshot, describeSource } from './snapshot.mjs';
 
 /** Contenders of a round, for the watchdog's budget. */
@@ -121,23 +122,19 @@ async function main() {
   await cleanUp();
   const targets = evaluateDoorTargets(run.contenders, run.memory);
   const report = renderDoorReport(run, targets, source);
-  process.stdout.write(`${report}\n`);
   logTargets(targets);
-  const resultsDir = join(root, 'bench/results');
-  mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(
-    join(resultsDir, 'door-latest.json'),
-    `${JSON.stringify({ ...run, source, targets }, null, 2)}\n`,
-  );
-  log('raw numbers: bench/results/door-latest.json');
-  if (flags.has('--update-docs')) {
-    updateDoorDocs(join(root, 'docs/benchmarks.md'), report);
-    log('docs/benchmarks.md: door section rewritten');
-  }
-  const left = runningChildren();
-  if (left.length) log(`processes still running after the bench: ${left.join(', ')}`);
-  const failed = targets.some((t) => t.result === 'FAIL' || t.result === 'ERROR');
-  return flags.has('--strict') && failed ? 1 : 0;
+  return finishRun({
+    root,
+    flags,
+    log,
+    name: 'door',
+    section: 'door',
+    run,
+    source,
+    targets,
+    report,
+    updateDocs: updateDoorDocs,
+  });
 }
 
 runGuarded({ main, cleanUp, log, watchdogMs: watchdogMs });

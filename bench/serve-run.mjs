@@ -8,15 +8,16 @@
 // default 1), --only id,id (contenders by id: portier, serve, http-server, sirv, nginx,
 // caddy, floor, portier-reload, portier-log, portier-defaults).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runningChildren, stopAllChildren } from './children.mjs';
+import { stopAllChildren } from './children.mjs';
 import { waitForQuiet } from './machine.mjs';
 import { renderServeReport, updateServeDocs } from './serve/report.mjs';
 import { removeServeTempDirs, runServeBench } from './serve/run-serve-bench.mjs';
 import { evaluateServeTargets } from './serve/targets.mjs';
 import { runGuarded } from './shared/bench-guard.mjs';
+import { finishRun } from './shared/finish-run.mjs';
 import { createSnapshot, describeSource } from './snapshot.mjs';
 
 /** The bench stops itself after this long per round, whatever hangs (a round takes ~6.5 minutes). */
@@ -85,22 +86,18 @@ async function main() {
   await cleanUp();
   const targets = evaluateServeTargets(run.contenders, run.cases);
   const report = renderServeReport(run, targets, source);
-  process.stdout.write(`${report}\n`);
-  const resultsDir = join(root, 'bench/results');
-  mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(
-    join(resultsDir, 'serve-latest.json'),
-    `${JSON.stringify({ ...run, source, targets }, null, 2)}\n`,
-  );
-  log('raw numbers: bench/results/serve-latest.json');
-  if (flags.has('--update-docs')) {
-    updateServeDocs(join(root, 'docs/benchmarks.md'), report);
-    log('docs/benchmarks.md: serve section rewritten');
-  }
-  const left = runningChildren();
-  if (left.length) log(`processes still running after the bench: ${left.join(', ')}`);
-  const failed = targets.some((t) => t.result === 'FAIL' || t.result === 'ERROR');
-  return flags.has('--strict') && failed ? 1 : 0;
+  return finishRun({
+    root,
+    flags,
+    log,
+    name: 'serve',
+    section: 'serve',
+    run,
+    source,
+    targets,
+    report,
+    updateDocs: updateServeDocs,
+  });
 }
 
 runGuarded({ main, cleanUp, log, watchdogMs: watchdogMs });

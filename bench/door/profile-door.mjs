@@ -5,16 +5,16 @@
 // Usage: node bench/door/profile-door.mjs [--file tiny.txt|64k.bin] [--connections 64]
 //        [--seconds 5] [--top 25] [--bare]   (`npm run build` first; --bare profiles the bare
 //        node:http proxy fixture instead, for comparison)
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stopAllChildren } from '../children.mjs';
 import { checkServedFiles, waitUntilServing } from '../serve/http-check.mjs';
-import { summariseProfile } from '../serve/profile-portier.mjs';
 import { freePort, startServerProcess, stopServerProcess } from '../serve/server-process.mjs';
 import { createSite } from '../serve/site.mjs';
 import { runWrk } from '../serve/wrk.mjs';
+import { printProfileReport } from '../shared/cpu-profile.mjs';
 import { createSnapshot } from '../snapshot.mjs';
 import { bodyFiles, ROUTE_NAME } from './contenders.mjs';
 import { registerDoorRoute } from './door-route.mjs';
@@ -72,23 +72,8 @@ async function main(argv) {
     const url = `${base}/${file}`;
     const warm = await runWrk({ url, connections: 16, durationS: 2, headers });
     const r = await runWrk({ url, connections, durationS: seconds, headers });
-    // The profile covers start-up and warm-up too: per-request costs count both runs.
-    const requests = warm.requests + r.requests;
     await stopServerProcess(server);
-    const name = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
-    if (!name) throw new Error('no .cpuprofile written (did the door exit cleanly?)');
-    const summary = summariseProfile(JSON.parse(readFileSync(join(profDir, name), 'utf8')));
-    const share = (ms) =>
-      `${((ms / summary.totalMs) * 100).toFixed(1)}% | ${((ms * 1000) / requests).toFixed(2)}`;
-    console.log(
-      `${file} × ${connections}, ${seconds} s under --cpu-prof: ${Math.round(r.requestsPerS)} req/s, p99 ${r.latencyMs.p99} ms; profile ${(summary.totalMs / 1000).toFixed(1)} s over ${requests} requests (start-up and a 2 s warm-up included)\n`,
-    );
-    console.log('| area | self ms | share | µs/request |\n| --- | --- | --- | --- |');
-    for (const [area, ms] of summary.areas.slice(0, 15))
-      console.log(`| ${area} | ${ms.toFixed(0)} | ${share(ms)} |`);
-    console.log('\n| function | self ms | share | µs/request |\n| --- | --- | --- | --- |');
-    for (const [fn, ms] of summary.functions.slice(0, top))
-      console.log(`| \`${fn}\` | ${ms.toFixed(0)} | ${share(ms)} |`);
+    printProfileReport({ profDir, file, connections, seconds, warm, run: r, top, what: 'door' });
   } finally {
     await upstream?.stop();
     await stopAllChildren();

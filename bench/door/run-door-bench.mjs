@@ -8,6 +8,7 @@ import { cpuSnapshot, describeMachine, otherWork } from '../machine.mjs';
 import { summariseRounds } from '../serve/run-serve-bench.mjs';
 import { createSite } from '../serve/site.mjs';
 import { WRK_THREADS, wrkArgs } from '../serve/wrk.mjs';
+import { runEntry } from '../shared/run-entry.mjs';
 import { hostFor, runContender, runMemoryCase } from './contender-run.mjs';
 import { bodyFiles, CASES, listDoorContenders } from './contenders.mjs';
 import { MEMORY_CONNECTIONS } from './memory.mjs';
@@ -40,18 +41,11 @@ async function runRounds(all, contenders, { roundCount, log, signal, ...settings
     for (const i of roundOrder(all.keys(), round)) {
       const entry = contenders[i];
       if (entry.skip) continue;
-      log(`${entry.label} ${entry.version ?? ''}…`);
-      signal?.throwIfAborted();
-      try {
-        const out = await runContender(all[i], { ...settings, log, signal });
-        entry.command = out.command;
-        entry.rounds.push(out.cases);
-        if (out.killedPids) entry.killedPids = [...(entry.killedPids ?? []), ...out.killedPids];
-      } catch (error) {
-        if (signal?.aborted) throw error;
-        entry.error = String(error.message ?? error);
-        log(`${entry.label} FAILED: ${entry.error}`);
-      }
+      await runEntry(entry, (options) => runContender(all[i], options), {
+        ...settings,
+        log,
+        signal,
+      });
     }
   }
 }

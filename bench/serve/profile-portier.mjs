@@ -4,50 +4,17 @@
 // Usage: node bench/serve/profile-portier.mjs [--file 1k.txt] [--connections 64]
 //        [--seconds 5] [--log] [--reload] [--top 25] [--floor]
 // (`npm run build` first. --floor profiles bench/serve/floor-server.mjs instead.)
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stopAllChildren } from '../children.mjs';
+import { printProfileReport } from '../shared/cpu-profile.mjs';
 import { createSnapshot } from '../snapshot.mjs';
 import { checkServedFiles, waitUntilServing } from './http-check.mjs';
 import { freePort, startServerProcess, stopServerProcess } from './server-process.mjs';
 import { createSite } from './site.mjs';
 import { runWrk } from './wrk.mjs';
-
-/** Where a frame lives, from its script URL: a bucket name for the summary. */
-export function frameArea(url, name) {
-  if (!url) return name.startsWith('(') ? name : 'native/V8';
-  if (url.startsWith('node:')) return url.replace(/^node:(internal\/)?/, 'node:');
-  if (url.includes('/dist/')) return 'portier';
-  if (url.includes('floor-server')) return 'floor';
-  return url.split('/').slice(-2).join('/');
-}
-
-/** Self time per function and per area from a .cpuprofile object, largest first, in ms. */
-export function summariseProfile(profile) {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const selfMs = new Map();
-  for (let i = 0; i < profile.samples.length; i++) {
-    const id = profile.samples[i];
-    selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
-  }
-  const fns = new Map();
-  const areas = new Map();
-  let totalMs = 0;
-  for (const [id, ms] of selfMs) {
-    const { functionName, url, lineNumber } = byId.get(id).callFrame;
-    const name = functionName || '(anonymous)';
-    const key =
-      `${name} ${url ? `${url.replace(/^.*\/(dist|node_modules)\//, '$1/')}:${lineNumber + 1}` : ''}`.trim();
-    fns.set(key, (fns.get(key) ?? 0) + ms);
-    const area = frameArea(url, name);
-    areas.set(area, (areas.get(area) ?? 0) + ms);
-    totalMs += ms;
-  }
-  const sorted = (m) => [...m].sort((a, b) => b[1] - a[1]);
-  return { totalMs, functions: sorted(fns), areas: sorted(areas) };
-}
 
 function numberFlag(argv, name, fallback) {
   const i = argv.indexOf(name);
@@ -80,23 +47,8 @@ async function main(argv) {
     if (problems.length) throw new Error(problems.join('; '));
     const warm = await runWrk({ url: `${base}/${file}`, connections: 16, durationS: 2 });
     const r = await runWrk({ url: `${base}/${file}`, connections, durationS: seconds });
-    // The profile covers start-up and warm-up too: per-request costs count both runs.
-    const requests = warm.requests + r.requests;
     await stopServerProcess(server);
-    const name = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
-    if (!name) throw new Error('no .cpuprofile written (did the server exit cleanly?)');
-    const summary = summariseProfile(JSON.parse(readFileSync(join(profDir, name), 'utf8')));
-    const share = (ms) =>
-      `${((ms / summary.totalMs) * 100).toFixed(1)}% | ${((ms * 1000) / requests).toFixed(2)}`;
-    console.log(
-      `${file} × ${connections}, ${seconds} s under --cpu-prof: ${Math.round(r.requestsPerS)} req/s, p99 ${r.latencyMs.p99} ms; profile ${(summary.totalMs / 1000).toFixed(1)} s over ${requests} requests (start-up and a 2 s warm-up included)\n`,
-    );
-    console.log('| area | self ms | share | µs/request |\n| --- | --- | --- | --- |');
-    for (const [area, ms] of summary.areas.slice(0, 15))
-      console.log(`| ${area} | ${ms.toFixed(0)} | ${share(ms)} |`);
-    console.log('\n| function | self ms | share | µs/request |\n| --- | --- | --- | --- |');
-    for (const [fn, ms] of summary.functions.slice(0, top))
-      console.log(`| \`${fn}\` | ${ms.toFixed(0)} | ${share(ms)} |`);
+    printProfileReport({ profDir, file, connections, seconds, warm, run: r, top, what: 'server' });
   } finally {
     await stopAllChildren();
     snapshot.remove();

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuSnapshot, describeMachine, otherWork } from '../machine.mjs';
+import { runEntry } from '../shared/run-entry.mjs';
 import { CASES, listContenders } from './contenders.mjs';
 import { checkServedFiles, waitUntilServing } from './http-check.mjs';
 import { treeCpuS } from './proc-tree.mjs';
@@ -175,18 +176,13 @@ export async function runServeBench({
       if (rounds > 1) log(`round ${round} of ${rounds}`);
       for (const [i, entry] of contenders.entries()) {
         if (entry.skip) continue;
-        log(`${entry.label} ${entry.version ?? ''}…`);
-        signal?.throwIfAborted();
-        try {
-          const out = await runContender(all[i], { site, durationS, warmupS, log, signal });
-          entry.command = out.command;
-          entry.rounds.push(out.cases);
-          if (out.killedPids) entry.killedPids = [...(entry.killedPids ?? []), ...out.killedPids];
-        } catch (error) {
-          if (signal?.aborted) throw error;
-          entry.error = String(error.message ?? error);
-          log(`${entry.label} FAILED: ${entry.error}`);
-        }
+        await runEntry(entry, (options) => runContender(all[i], options), {
+          site,
+          durationS,
+          warmupS,
+          log,
+          signal,
+        });
       }
     }
   } finally {
