@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { onTestFinished } from 'vitest';
 
@@ -38,4 +39,18 @@ export async function listen(server: Server, host = '127.0.0.1'): Promise<number
       }),
   );
   return (server.address() as AddressInfo).port;
+}
+
+/** A port nothing listens on: bound on 127.0.0.1, then released. */
+export async function deadPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A file of test/fixtures/tls (a test certificate or key). */
+export function tlsFixture(name: string): Buffer {
+  return readFileSync(new URL(`../fixtures/tls/${name}`, import.meta.url));
 }

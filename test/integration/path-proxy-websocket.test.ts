@@ -1,22 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer, Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { listen } from '../helpers/servers.js';
+import { deadPort, listen, tlsFixture } from '../helpers/servers.js';
 import { startProxy } from './path-proxy-fixtures.js';
 import { acceptKey, openUpgrade, startWsBackend } from './path-proxy-ws-fixtures.js';
-
-const tlsFixture = (name: string) =>
-  readFileSync(new URL(`../fixtures/tls/${name}`, import.meta.url));
-
-/** A port nothing listens on: bound, then released. */
-async function deadPort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('path proxy: WebSocket upgrades', () => {
   it('round-trips frames through the proxy after the backend 101', async () => {
