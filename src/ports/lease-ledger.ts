@@ -1,5 +1,6 @@
 import { closeSync, ftruncateSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { PortierError } from '../errors.js';
 import { writeFileAtomic } from '../state/atomic-write.js';
 import { withFileLock } from '../state/file-lock.js';
 import { isSameProcessAlive } from './process-liveness.js';
@@ -67,7 +68,15 @@ function openLedger(path: string): number | undefined {
     return openSync(path, 'r+');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+    throw new PortierError(
+      'STATE_DIR_UNUSABLE',
+      `Cannot open the lease ledger ${path}: ${(error as Error).message}`,
+      {
+        path,
+        hint: 'Make the state directory writable, or point PORTIER_STATE_DIR at one that is.',
+        cause: error,
+      },
+    );
   }
 }
 

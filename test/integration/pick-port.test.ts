@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -122,6 +122,15 @@ describe('pickPort', () => {
     expect((await pickPort({ stateDir, range })).port).toBe(61041); // 61040 is still leased
     expect(readdirSync(stateDir).some((f) => f.includes('corrupt'))).toBe(false);
     expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(2); // one line, then the end
+  });
+
+  it('says the state directory is unusable when the ledger cannot be opened', async () => {
+    const stateDir = tempDir();
+    mkdirSync(join(stateDir, 'leases.json')); // a directory where the ledger file should be
+    await expect(pickPort({ stateDir })).rejects.toMatchObject({
+      code: 'STATE_DIR_UNUSABLE',
+      message: expect.stringContaining('leases.json'),
+    });
   });
 
   it('takes over a lock left by a dead process', async () => {
