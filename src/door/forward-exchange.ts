@@ -143,7 +143,13 @@ class HttpExchange implements UpstreamExchange {
 
   onResponseView(view: Buffer, last: boolean): boolean {
     if (last) this.end(view);
-    else this.send(view);
+    else {
+      this.send(view);
+      // node:http corks the socket on every write until the next tick, which would keep this
+      // view queued and cost the connection a new read buffer per read: send it now.
+      const socket = this.res.socket;
+      if (socket?.writableCorked) socket.uncork();
+    }
     // Bytes the kernel did not take at once wait in the response or its socket, still as views.
     return this.res.writableLength > 0;
   }

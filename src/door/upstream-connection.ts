@@ -186,6 +186,17 @@ export class UpstreamConnection {
     this.socket.destroy();
   }
 
+  /**
+   * Closes a connection whose response has ended but which sent bytes it was not asked for:
+   * the exchange is let go first, so the close does not fail a response that is complete
+   * (and may still be queued for a slow or pipelining client).
+   */
+  private discard(): void {
+    this.poisoned = true;
+    this.exchange = null;
+    this.socket.destroy();
+  }
+
   /** Pools the connection or closes it once both the request and the response are done. */
   private settle(): void {
     this.exchange = null;
@@ -215,9 +226,11 @@ export class UpstreamConnection {
     // Bytes while no request is out: a misbehaving upstream; the connection cannot be trusted.
     if (this.exchange === null) return void this.socket.destroy();
     const result = this.parser.execute(chunk);
-    if (typeof result !== 'number') return void this.fail(result);
+    // Garbage after a complete response spoils the connection, not the response.
+    if (typeof result !== 'number')
+      return void (this.completed ? this.discard() : this.fail(result));
     if (this.upgrade) return void this.handOver(chunk.subarray(result));
-    if (this.stray) return void this.socket.destroy();
+    if (this.stray) return void this.discard();
     if (this.exchange === null) return;
     if (this.bodyLeft > 0) {
       // llhttp stopped after the head; the body is read here, starting with what followed it.
@@ -243,7 +256,7 @@ export class UpstreamConnection {
     }
     if (exchange.onResponseView(view, last)) this.readBuffer = undefined;
     // Bytes past Content-Length: the client got its response; the connection is not reused.
-    if (extra > 0) return void this.socket.destroy();
+    if (extra > 0) return void this.discard();
     if (last && this.exchange !== null) this.settle();
   }
 

@@ -67,7 +67,9 @@ function openLedger(path: string): number | undefined {
   try {
     return openSync(path, 'r+');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (error as NodeJS.ErrnoException).code;
+    // Missing, or not ours (left by a `sudo` run): a new ledger replaces it atomically.
+    if (code === 'ENOENT' || code === 'EACCES' || code === 'EPERM') return undefined;
     throw new PortierError(
       'STATE_DIR_UNUSABLE',
       `Cannot open the lease ledger ${path}: ${(error as Error).message}`,
@@ -80,7 +82,7 @@ function openLedger(path: string): number | undefined {
   }
 }
 
-function readAll(fd: number): string {
+function readAll(fd: number): Buffer {
   const chunks: Buffer[] = [];
   let position = 0;
   for (;;) {
@@ -90,19 +92,33 @@ function readAll(fd: number): string {
     chunks.push(chunk.subarray(0, n));
     position += n;
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
-/** Writes the ledger over the open file: the new line first, then the old tail cut off. */
-function storeLedger(path: string, fd: number | undefined, leases: readonly Lease[]): void {
-  const text = `${JSON.stringify({ version: 1, leases })}\n`;
-  if (fd === undefined) {
-    writeFileAtomic(path, text);
+/** A ledger this many times longer than it needs to be is replaced rather than padded. */
+const SHRINK_FACTOR = 4;
+
+/**
+ * Writes the ledger over the open file in one write at offset 0: its line, then spaces over
+ * whatever the old content had past it. The file is never cut shorter in place (a cut racing
+ * another writer could leave half a line); once it is far longer than needed it is replaced
+ * whole, atomically.
+ */
+function storeLedger(
+  path: string,
+  fd: number | undefined,
+  previousBytes: number,
+  leases: readonly Lease[],
+): void {
+  const line = `${JSON.stringify({ version: 1, leases })}\n`;
+  const length = Buffer.byteLength(line);
+  if (fd === undefined || previousBytes > SHRINK_FACTOR * length + 4096) {
+    writeFileAtomic(path, line);
     return;
   }
-  const bytes = Buffer.from(text);
+  const bytes = Buffer.alloc(Math.max(length, previousBytes), ' ');
+  bytes.write(line);
   writeSync(fd, bytes, 0, bytes.length, 0);
-  ftruncateSync(fd, bytes.length);
 }
 
 /** Options for reading and changing the ledger. */
@@ -119,8 +135,9 @@ export interface LedgerOptions {
  *
  * Every reader and writer holds the lock, so the ledger is rewritten in place rather than
  * through a temp file and a rename (the rename was a quarter of a pick's time). The JSON is one
- * line written before the old tail is cut off, and only the first line is read: a writer killed
- * between the two steps leaves the new ledger and some ignored bytes, never a torn one.
+ * line, written with its padding in a single write at offset 0, and only the first line is
+ * read: a writer killed mid-way or two writers racing after a broken stale lock leave one
+ * writer's whole line first, never a torn ledger.
  */
 export async function updateLedger<T>(
   options: LedgerOptions,
@@ -134,8 +151,11 @@ export async function updateLedger<T>(
     let fd = openLedger(path);
     try {
       let stored: Lease[] = [];
+      let previousBytes = 0;
       if (fd !== undefined) {
-        const parsed = parseLedger(readAll(fd));
+        const bytes = readAll(fd);
+        previousBytes = bytes.length;
+        const parsed = parseLedger(bytes.toString('utf8'));
         if (parsed) stored = parsed;
         else {
           // Keep the damaged file for inspection instead of silently overwriting it.
@@ -148,7 +168,7 @@ export async function updateLedger<T>(
         isSameProcessAlive(lease, options.procRoot),
       );
       const { leases, result } = await change(live);
-      storeLedger(path, fd, leases);
+      storeLedger(path, fd, previousBytes, leases);
       return result;
     } finally {
       if (fd !== undefined) closeSync(fd);

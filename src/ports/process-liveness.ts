@@ -7,15 +7,19 @@ export interface ProcessIdentity {
 }
 
 /** This process's identity per proc root: its start time never changes while it runs. */
-const selfIdentity = new Map<string, ProcessIdentity | undefined>();
+const selfIdentity = new Map<string, ProcessIdentity>();
 
 /** The identity of a live process, or undefined when it is gone. */
 export function identifyProcess(pid: number, procRoot = '/proc'): ProcessIdentity | undefined {
   if (pid === process.pid) {
     // Every pick asks about its own process (the owner of new leases, and of most leases it
     // prunes): reading /proc/self/stat again each time is a third of a pick's file reads.
-    if (!selfIdentity.has(procRoot)) selfIdentity.set(procRoot, readIdentity(pid, procRoot));
-    return selfIdentity.get(procRoot);
+    const known = selfIdentity.get(procRoot);
+    if (known) return known;
+    const identity = readIdentity(pid, procRoot);
+    // Only a full answer is kept: a failed read (EMFILE) must not drop the start time for good.
+    if (identity?.startTime !== undefined) selfIdentity.set(procRoot, identity);
+    return identity;
   }
   return readIdentity(pid, procRoot);
 }

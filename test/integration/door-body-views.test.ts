@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { Agent, createServer, request } from 'node:http';
 import { connect } from 'node:net';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import {
   type ConnectionOwner,
   type FailureContext,
@@ -220,6 +220,64 @@ describe('front door: Content-Length bodies as views of the read buffer', () => 
     expect(raw.subarray(0, 15).toString()).toBe('HTTP/1.1 200 OK');
     expect(second.length).toBe(100_000);
     expect(sha(second)).toBe(sha(pattern(11, 100_000)));
+  });
+
+  it('bytes past Content-Length do not cost a finished response that is still queued', async () => {
+    // Some servers send a stray CRLF after a body. The pipelined second answer is ready first
+    // and waits in the door; the spoiled upstream connection must not take it down with it.
+    const body = pattern(12, 16_384);
+    const upstream = await scriptedUpstream((socket) => {
+      socket.once('data', (chunk: Buffer) => {
+        if (chunk.toString('latin1').startsWith('GET /slow')) {
+          setTimeout(() => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nslow'), 300);
+        } else {
+          const head = `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`;
+          socket.write(Buffer.concat([Buffer.from(head), body, Buffer.from('\r\n')]));
+        }
+      });
+    });
+    const door = await startTestDoor({ routeList: [aliasRoute('api', upstream.port)] });
+    const socket = connect({ host: '127.0.0.1', port: door.port });
+    onTestFinished(() => {
+      socket.destroy();
+    });
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const head = (path: string) => `GET ${path} HTTP/1.1\r\nHost: api.localhost\r\n\r\n`;
+    socket.write(head('/slow') + head('/fast'));
+    await vi.waitFor(() => expect(Buffer.concat(chunks).length).toBeGreaterThan(body.length), {
+      timeout: 3_000,
+      interval: 20,
+    });
+    const raw = Buffer.concat(chunks);
+    const second = raw.subarray(raw.lastIndexOf('\r\n\r\n') + 4);
+    expect(raw.toString('latin1').split('HTTP/1.1 200').length).toBe(3);
+    expect(sha(second)).toBe(sha(body));
+    expect(socket.destroyed).toBe(false);
+  });
+
+  it('a large body to a client that keeps up is read into the same buffer, not a new one per read', async () => {
+    const port = await patternUpstream();
+    const door = await startTestDoor({ routeList: [aliasRoute('api', port)] });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    onTestFinished(() => agent.destroy());
+    await slowGet(door.port, '/40/1000', agent, 0); // the upstream connection exists now
+    const original = Buffer.allocUnsafe;
+    let readBuffers = 0;
+    Buffer.allocUnsafe = ((size: number) => {
+      if (size === 128 * 1024) readBuffers++;
+      return original(size);
+    }) as typeof Buffer.allocUnsafe;
+    try {
+      for (let i = 0; i < 5; i++) {
+        const body = await slowGet(door.port, `/${41 + i}/1048576`, agent, 0);
+        expect(body.length).toBe(1_048_576);
+      }
+    } finally {
+      Buffer.allocUnsafe = original;
+    }
+    // 5 MiB arrive in at least 40 reads of 128 KiB; a new buffer per read would be 40 or more.
+    expect(readBuffers).toBeLessThan(10);
   });
 
   it('a body dribbled over many reads, and bytes past its end in a later read', async () => {

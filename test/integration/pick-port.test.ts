@@ -100,17 +100,29 @@ describe('pickPort', () => {
     expect(readFileSync(join(stateDir, kept[0]!), 'utf8')).toBe('{ half a ledger');
   });
 
-  it('rewrites the ledger in place: a shorter ledger leaves no old tail behind', async () => {
+  it('rewrites the ledger in place: a shorter ledger comes first, the old bytes past it blanked', async () => {
     const stateDir = tempDir();
     const path = join(stateDir, 'leases.json');
     const { ports } = await pickPort({ stateDir, count: 20 });
     const long = readFileSync(path, 'utf8');
     await releasePorts(ports.slice(1), { stateDir });
     const short = readFileSync(path, 'utf8');
-    expect(short.length).toBeLessThan(long.length);
-    expect(short.endsWith('\n')).toBe(true);
-    expect(short.indexOf('\n')).toBe(short.length - 1);
-    expect(JSON.parse(short).leases.map((l: { port: number }) => l.port)).toEqual([ports[0]]);
+    expect(short.length).toBe(long.length);
+    const end = short.indexOf('\n');
+    expect(short.slice(end + 1).trim()).toBe('');
+    expect(JSON.parse(short.slice(0, end)).leases.map((l: { port: number }) => l.port)).toEqual([
+      ports[0],
+    ]);
+  });
+
+  it('replaces a ledger far longer than it needs to be with one of the right size', async () => {
+    const stateDir = tempDir();
+    const path = join(stateDir, 'leases.json');
+    const { ports } = await pickPort({ stateDir, count: 200 });
+    await releasePorts(ports.slice(1), { stateDir });
+    const text = readFileSync(path, 'utf8');
+    expect(text.indexOf('\n')).toBe(text.length - 1);
+    expect(JSON.parse(text).leases).toHaveLength(1);
   });
 
   it('reads the first line of a ledger whose writer died before cutting the old tail', async () => {
