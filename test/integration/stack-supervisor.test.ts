@@ -203,6 +203,9 @@ describe('stack supervisor with real processes', () => {
     await current.stack.start();
     await current.reach('echo', 'completed');
     await current.stack.close();
+    // The files are written in the background; the hub's owner flushes them (openStack does on
+    // close), so the test does too before reading.
+    await current.logs.flush();
     const file = join(current.dir, 'project', 'logs', 'echo.log');
     expect(existsSync(file)).toBe(true);
     const texts = readFileSync(file, 'utf8')
