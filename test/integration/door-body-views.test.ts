@@ -202,20 +202,13 @@ describe('front door: Content-Length bodies as views of the read buffer', () => 
     });
     const port = await listen(server);
     const door = await startTestDoor({ routeList: [aliasRoute('api', port)] });
-    const socket = connect({ host: '127.0.0.1', port: door.port });
-    onTestFinished(() => {
-      socket.destroy();
-    });
-    const chunks: Buffer[] = [];
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     // The second answer is ready first but must wait in the door until the first is sent.
-    const head = (path: string) => `GET ${path} HTTP/1.1\r\nHost: api.localhost\r\n\r\n`;
-    socket.write(head('/slow/0') + head('/11/100000'));
+    const client = pipelined(door.port, ['/slow/0', '/11/100000']);
     await new Promise((resolve) => setTimeout(resolve, 100));
     for (let i = 0; i < 4; i++)
       expect((await get(door.port, `/${30 + i}/100000`)).complete).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 400));
-    const raw = Buffer.concat(chunks);
+    const raw = client.received();
     const second = raw.subarray(raw.lastIndexOf('\r\n\r\n') + 4);
     expect(raw.subarray(0, 15).toString()).toBe('HTTP/1.1 200 OK');
     expect(second.length).toBe(100_000);
@@ -237,23 +230,16 @@ describe('front door: Content-Length bodies as views of the read buffer', () => 
       });
     });
     const door = await startTestDoor({ routeList: [aliasRoute('api', upstream.port)] });
-    const socket = connect({ host: '127.0.0.1', port: door.port });
-    onTestFinished(() => {
-      socket.destroy();
-    });
-    const chunks: Buffer[] = [];
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    const head = (path: string) => `GET ${path} HTTP/1.1\r\nHost: api.localhost\r\n\r\n`;
-    socket.write(head('/slow') + head('/fast'));
-    await vi.waitFor(() => expect(Buffer.concat(chunks).length).toBeGreaterThan(body.length), {
+    const client = pipelined(door.port, ['/slow', '/fast']);
+    await vi.waitFor(() => expect(client.received().length).toBeGreaterThan(body.length), {
       timeout: 3_000,
       interval: 20,
     });
-    const raw = Buffer.concat(chunks);
+    const raw = client.received();
     const second = raw.subarray(raw.lastIndexOf('\r\n\r\n') + 4);
     expect(raw.toString('latin1').split('HTTP/1.1 200').length).toBe(3);
     expect(sha(second)).toBe(sha(body));
-    expect(socket.destroyed).toBe(false);
+    expect(client.socket.destroyed).toBe(false);
   });
 
   it('a large body to a client that keeps up is read into the same buffer, not a new one per read', async () => {
@@ -303,6 +289,18 @@ describe('front door: Content-Length bodies as views of the read buffer', () => 
     expect(upstream.connections()).toBe(2); // the first connection was not reused
   });
 });
+
+/** A raw client that sends GETs for `paths` in one write (pipelined) and keeps every byte back. */
+function pipelined(port: number, paths: readonly string[]) {
+  const socket = connect({ host: '127.0.0.1', port });
+  onTestFinished(() => {
+    socket.destroy();
+  });
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  socket.write(paths.map((path) => `GET ${path} HTTP/1.1\r\nHost: api.localhost\r\n\r\n`).join(''));
+  return { socket, received: () => Buffer.concat(chunks) };
+}
 
 /** GET through the door; `pauseMs` > 0 pauses the reader that long after every chunk. */
 function slowGet(port: number, path: string, agent: Agent, pauseMs: number): Promise<Buffer> {
