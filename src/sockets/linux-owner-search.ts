@@ -42,6 +42,8 @@ function familyOf(
   pids: readonly number[],
   procRoot: string,
 ): Set<number> {
+  // Init's family is everything: no need to read every process's stat to learn that.
+  if (holders.some((pid) => pid <= 1)) return new Set(pids);
   const { parents, sessions } = readProcessTree(procRoot);
   const roots = new Set<number>();
   for (const pid of holders) {
