@@ -50,6 +50,9 @@ async function namedUrlsOf(stateDir: string, project: string): Promise<Map<strin
 }
 
 /** Settled when every service that was started has reached a resting state. */
+/** Longest wait between two status reads while the stack settles, ms. */
+const EVENT_FALLBACK_MS = 1_000;
+
 function isSettled(status: StackStatus): boolean {
   return status.services.every((s) => s.state === 'pending' || SETTLED_STATES.has(s.state));
 }
@@ -130,11 +133,40 @@ export async function runUpDetached(request: UpRequest, ctx: CliContext): Promis
         );
     }
   };
-  while (!isSettled(status) || status.services.every((s) => s.state === 'pending')) {
-    report(status);
-    if (ctx.signal.aborted) break;
-    await sleep(100);
-    status = await client.status();
+  // Woken by the supervisor's service and phase events rather than polling; the timeout only
+  // covers an event stream that could not be opened or broke.
+  let changed = false;
+  let wake: (() => void) | undefined;
+  const onChange = () => {
+    changed = true;
+    wake?.();
+  };
+  const stopFollowing = await client
+    .follow((event) => {
+      if (event.type !== 'log') onChange();
+    }, onChange)
+    .catch(() => undefined);
+  ctx.signal.addEventListener('abort', onChange, { once: true });
+  try {
+    while (!isSettled(status) || status.services.every((s) => s.state === 'pending')) {
+      report(status);
+      if (ctx.signal.aborted) break;
+      // An event that came while the last status was read counts: no wait then.
+      if (!changed)
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, EVENT_FALLBACK_MS);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      changed = false;
+      wake = undefined;
+      status = await client.status();
+    }
+  } finally {
+    stopFollowing?.();
+    ctx.signal.removeEventListener('abort', onChange);
   }
   report(status);
   const failed = status.services.some((s) => FAILED_STATES.has(s.state));
