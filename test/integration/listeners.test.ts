@@ -1,10 +1,19 @@
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { createInterface } from 'node:readline';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { type Listener, listListeners, whoHolds } from '../../src/index.js';
+import { readProcStat } from '../../src/sockets/linux-process.js';
 import { assertCliBuilt, runCli } from '../helpers/cli.js';
-import { type Fixture, startFixture } from '../helpers/fixtures.js';
+import {
+  exited,
+  type Fixture,
+  fixturePath,
+  killQuietly,
+  startFixture,
+} from '../helpers/fixtures.js';
 import { createTimeWaitPort } from '../helpers/time-wait.js';
 
 /** The listeners a fixture holds: on its port and naming its pid (another test may share the port number). */
@@ -58,6 +67,28 @@ describe('listListeners on live loopback listeners', () => {
     expect(mine).toHaveLength(1);
     const pids = mine[0]!.processes.map((p) => p.pid).sort((a, b) => a - b);
     expect(pids).toEqual([fixture.pid, fixture.sharedWith!].sort((a, b) => a - b));
+  });
+
+  it('whoHolds shows both workers of a master that died: orphaned, they keep its session', async () => {
+    const master = spawn(process.execPath, [fixturePath('orphan-workers.mjs')], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const line = await new Promise<string>((resolve) =>
+      createInterface({ input: master.stdout! }).once('line', resolve),
+    );
+    const { port, workers } = JSON.parse(line) as { port: number; workers: number[] };
+    onTestFinished(() => {
+      for (const pid of workers) killQuietly(pid);
+    });
+    await exited(master);
+    // Reparented away from the master: each worker's family is now only itself.
+    for (const pid of workers) expect(readProcStat(pid)?.ppid).not.toBe(master.pid);
+    // whoHolds: listListeners here also wants init's own listener, which makes it read everything.
+    const { listeners } = await whoHolds(port);
+    expect(listeners).toHaveLength(1);
+    expect(listeners[0]!.processes.map((p) => p.pid).sort((a, b) => a - b)).toEqual(
+      [...workers].sort((a, b) => a - b),
+    );
   });
 
   it('includes a bound UDP socket with udp: true and leaves it out without', async () => {

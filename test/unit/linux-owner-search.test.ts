@@ -46,7 +46,7 @@ describe('findSocketOwners', () => {
     expect(findSocketOwners(new Set([5000]), root, 'family').owners.get(5000)).toEqual([401, 402]);
   });
 
-  it('family skips the rest of a holder that already holds every wanted socket, finding the same', () => {
+  it('family finds the same holders when it stops reading a holder that holds every wanted socket', () => {
     const fds: Record<number, string> = { 3: 'socket:[5000]' };
     for (let fd = 4; fd < 300; fd++) fds[fd] = `socket:[${9000 + fd}]`;
     fds[300] = 'socket:[5000]'; // a dup of the same socket: nothing new to find
