@@ -11,14 +11,16 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { endSoon } from '../net/end-soon.js';
 import { forwardResponseHeaders } from '../serve/hop-headers.js';
-import { classifyProxyError, type ProxyFailure, proxyFailure } from '../serve/proxy-failure.js';
+import { type ProxyFailure, proxyFailure } from '../serve/proxy-failure.js';
 import type { Route } from './types.js';
-import type {
-  FailureContext,
-  UpstreamConnection,
-  UpstreamError,
-  UpstreamExchange,
+import {
+  type FailureContext,
+  type UpstreamConnection,
+  type UpstreamError,
+  type UpstreamExchange,
+  upstreamFailure,
 } from './upstream-connection.js';
 import type { UpstreamPool } from './upstream-pool.js';
 
@@ -44,14 +46,6 @@ function formatHead(status: number, message: string, rawHeaders: readonly string
   if (/[\r\n]/.test(message))
     throw Object.assign(new Error('bad status message'), { code: 'ERR_INVALID_CHAR' });
   return head;
-}
-
-/** Ends a stream's writable side and destroys it once what it holds is flushed. */
-function endSoon(stream: Duplex): void {
-  if (stream.destroyed) return;
-  if (stream.writableFinished) return void stream.destroy();
-  stream.once('finish', () => stream.destroy());
-  stream.end();
 }
 
 /** Where a tunnel is: waiting for the upstream's answer, passing on a refusal, open, failed. */
@@ -148,15 +142,7 @@ class TunnelExchange implements UpstreamExchange {
 
   onUpstreamError(error: UpstreamError, context: FailureContext): void {
     if (this.state !== 'waiting') return void this.client.destroy();
-    const failure =
-      error.code === 'ETIMEDOUT'
-        ? proxyFailure(
-            context.connected ? 'response-timeout' : 'connect-timeout',
-            'ETIMEDOUT',
-            this.settings.upstreamTimeoutMs,
-          )
-        : classifyProxyError(error);
-    this.fail(failure);
+    this.fail(upstreamFailure(error, context, this.settings.upstreamTimeoutMs));
   }
 
   private fail(failure: ProxyFailure): void {

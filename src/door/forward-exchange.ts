@@ -5,13 +5,14 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { forwardResponseHeaders } from '../serve/hop-headers.js';
-import { classifyProxyError, type ProxyFailure, proxyFailure } from '../serve/proxy-failure.js';
+import { type ProxyFailure, proxyFailure } from '../serve/proxy-failure.js';
 import type { Route } from './types.js';
-import type {
-  FailureContext,
-  UpstreamConnection,
-  UpstreamError,
-  UpstreamExchange,
+import {
+  type FailureContext,
+  type UpstreamConnection,
+  type UpstreamError,
+  type UpstreamExchange,
+  upstreamFailure,
 } from './upstream-connection.js';
 import type { UpstreamPool } from './upstream-pool.js';
 
@@ -196,15 +197,7 @@ class HttpExchange implements UpstreamExchange {
       this.retried = true;
       return void this.start(this.settings.pool.dial(this.forward.route.upstream));
     }
-    const failure =
-      code === 'ETIMEDOUT'
-        ? proxyFailure(
-            context.connected ? 'response-timeout' : 'connect-timeout',
-            'ETIMEDOUT',
-            this.settings.upstreamTimeoutMs,
-          )
-        : classifyProxyError(error);
-    this.fail(failure);
+    this.fail(upstreamFailure(error, context, this.settings.upstreamTimeoutMs));
   }
 
   onUpgrade(): void {

@@ -13,6 +13,7 @@
  * connection then reads into a new buffer rather than overwrite bytes not yet sent.
  */
 import { connect, type Socket } from 'node:net';
+import { classifyProxyError, type ProxyFailure, proxyFailure } from '../serve/proxy-failure.js';
 import { fixedBodyLength } from './fixed-length-body.js';
 import {
   type BodyMode,
@@ -71,6 +72,23 @@ export interface ConnectionOwner {
   release(connection: UpstreamConnection): void;
   /** The connection closed or was handed over: drop it. */
   forget(connection: UpstreamConnection): void;
+}
+
+/**
+ * The proxy failure an exchange reports for `error`: a timeout is a connect or a response
+ * timeout depending on whether the connection was made (`timeoutMs` names the limit).
+ */
+export function upstreamFailure(
+  error: UpstreamError,
+  context: FailureContext,
+  timeoutMs: number,
+): ProxyFailure {
+  if (error.code !== 'ETIMEDOUT') return classifyProxyError(error);
+  return proxyFailure(
+    context.connected ? 'response-timeout' : 'connect-timeout',
+    'ETIMEDOUT',
+    timeoutMs,
+  );
 }
 
 function upstreamError(code: string, message: string): UpstreamError {

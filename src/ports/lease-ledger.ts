@@ -1,4 +1,4 @@
-import { closeSync, ftruncateSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PortierError } from '../errors.js';
 import { writeFileAtomic } from '../state/atomic-write.js';

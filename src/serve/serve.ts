@@ -143,6 +143,8 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   const root = resolvePath(options.root ?? '.');
   const hosts = options.host ? [options.host] : ['127.0.0.1', '::1'];
   let addresses: BoundAddress[] = [];
+  // Set once bound; the Host check reads it on every request.
+  let boundHosts: string[] = [];
   const reload: LiveReload | undefined =
     options.reload === false ? undefined : createLiveReload({ root });
   const files = createStaticHandler({
@@ -150,7 +152,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     root,
     watched: () => watching(),
     injectHtml: reload ? (html) => reload.inject(html) : undefined,
-    boundAddresses: () => addresses.map((a) => a.address),
+    boundAddresses: () => boundHosts,
   });
   reload?.onChange((path) => files.invalidate(path));
   // Without live reload a watcher still keeps the file cache fresh, so requests need no stat.
@@ -178,13 +180,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     : undefined;
   const handle = createRequestHandler((req, res) => {
     // The Host check guards every route (live reload and proxies too), not only files.
-    if (
-      !isAllowedHost(
-        req.headers.host,
-        addresses.map((a) => a.address),
-      )
-    )
-      return files.handle(req, res);
+    if (!isAllowedHost(req.headers.host, boundHosts)) return files.handle(req, res);
     if (reload?.handle(req, res)) return;
     const route = proxy?.match((req.url ?? '/').split('?')[0]!);
     if (route) return proxy!.handle(req, res, route);
@@ -209,12 +205,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     });
     server.on('upgrade', (req, socket: Duplex, head: Buffer) => {
       // WebSockets get the same DNS-rebinding defence as requests.
-      if (
-        !isAllowedHost(
-          req.headers.host,
-          addresses.map((a) => a.address),
-        )
-      ) {
+      if (!isAllowedHost(req.headers.host, boundHosts)) {
         socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
         return;
       }
@@ -226,6 +217,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   });
   try {
     addresses = await bindWithFallback(servers, hosts, options);
+    boundHosts = addresses.map((a) => a.address);
   } catch (error) {
     await reload?.close();
     treeWatch?.close();

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { endSoon } from '../net/end-soon.js';
 import type { BackendDialer } from './backend-dial.js';
 import { acceptsHtml, formatRawResponse, renderProxyErrorPage } from './error-page.js';
 import { forwardedProto, forwardRequestHeaders } from './hop-headers.js';
@@ -38,17 +39,6 @@ function requestHead(req: IncomingMessage, route: ProxyRoute): string {
 export function declinedUpgrade(firstChunk: Buffer): boolean {
   const line = firstChunk.toString('latin1', 0, 12);
   return /^HTTP\/\d\.\d \d{3}$/.test(line) && !line.endsWith(' 101');
-}
-
-/** Ends a stream's writable side and destroys it once what it holds is flushed. */
-function endSoon(stream: Duplex): void {
-  if (stream.destroyed) return;
-  if (stream.writableFinished) {
-    stream.destroy();
-    return;
-  }
-  stream.once('finish', () => stream.destroy());
-  stream.end();
 }
 
 /**
