@@ -25,6 +25,7 @@ import { evaluateDoorTargets } from './door/targets.mjs';
 import { waitForQuiet } from './machine.mjs';
 import { runGuarded } from './shared/bench-guard.mjs';
 import { finishRun } from './shared/finish-run.mjs';
+import { onlyFlag, roundsFlag } from './shared/flags.mjs';
 import { createSnapshot, describeSource } from './snapshot.mjs';
 
 /** Contenders of a round, for the watchdog's budget. */
@@ -39,21 +40,8 @@ const flags = new Set(argv);
 const quick = flags.has('--quick');
 const log = (message) => process.stderr.write(`bench:door: ${message}\n`);
 
-function roundsFlag() {
-  const index = argv.indexOf('--rounds');
-  if (index < 0) return undefined;
-  const value = Number(argv[index + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error('--rounds needs a whole number ≥ 1');
-  return value;
-}
-
-function onlyFlag() {
-  const index = argv.indexOf('--only');
-  return index < 0 ? undefined : (argv[index + 1] ?? '').split(',').filter(Boolean);
-}
-
 const mode = quick ? 'quick' : 'full';
-const rounds = roundsFlag() ?? ROUNDS[mode];
+const rounds = roundsFlag(argv) ?? ROUNDS[mode];
 /**
  * The bench stops itself after this long, whatever hangs: each round starts every contender
  * and runs its warm-ups and cases (a full round takes ~6 minutes), then the memory case.
@@ -115,7 +103,7 @@ async function main() {
     portierDir: snapshot.dir,
     quick,
     rounds,
-    only: onlyFlag(),
+    only: onlyFlag(argv),
     log,
     signal: stop.signal,
   });

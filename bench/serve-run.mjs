@@ -18,6 +18,7 @@ import { removeServeTempDirs, runServeBench } from './serve/run-serve-bench.mjs'
 import { evaluateServeTargets } from './serve/targets.mjs';
 import { runGuarded } from './shared/bench-guard.mjs';
 import { finishRun } from './shared/finish-run.mjs';
+import { onlyFlag, roundsFlag } from './shared/flags.mjs';
 import { createSnapshot, describeSource } from './snapshot.mjs';
 
 /** The bench stops itself after this long per round, whatever hangs (a round takes ~6.5 minutes). */
@@ -28,20 +29,8 @@ const argv = process.argv.slice(2);
 const flags = new Set(argv);
 const log = (message) => process.stderr.write(`bench:serve: ${message}\n`);
 
-function roundsFlag() {
-  const index = argv.indexOf('--rounds');
-  if (index < 0) return 1;
-  const value = Number(argv[index + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error('--rounds needs a whole number ≥ 1');
-  return value;
-}
-const rounds = roundsFlag();
+const rounds = roundsFlag(argv, 1);
 const watchdogMs = rounds * WATCHDOG_PER_ROUND_MS;
-
-function onlyFlag() {
-  const index = argv.indexOf('--only');
-  return index < 0 ? undefined : (argv[index + 1] ?? '').split(',').filter(Boolean);
-}
 
 /** Why the bench cannot run here, or undefined. */
 function missingPrerequisite() {
@@ -79,7 +68,7 @@ async function main() {
     portierDir: snapshot.dir,
     quick: flags.has('--quick'),
     rounds,
-    only: onlyFlag(),
+    only: onlyFlag(argv),
     log,
     signal: stop.signal,
   });

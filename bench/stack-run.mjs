@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { runningChildren, stopAllChildren } from './children.mjs';
 import { cpuSnapshot, describeMachine, otherWork, waitForQuiet } from './machine.mjs';
 import { runGuarded } from './shared/bench-guard.mjs';
+import { roundsFlag } from './shared/flags.mjs';
 import { createSnapshot, describeSource } from './snapshot.mjs';
 import { runIdleCases, runStartRounds } from './stack/cases.mjs';
 import { adoptTree, runningAdopted, stopAdopted } from './stack/pids.mjs';
@@ -35,18 +36,10 @@ const argv = process.argv.slice(2);
 const flags = new Set(argv);
 const quick = flags.has('--quick');
 
-/** The number after `--rounds`, or undefined. */
-function roundsFlag() {
-  const index = argv.indexOf('--rounds');
-  if (index < 0) return undefined;
-  const value = Number(argv[index + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error('--rounds needs a whole number ≥ 1');
-  return value;
-}
 const log = (message) => process.stderr.write(`bench:stack: ${message}\n`);
 const settings = {
   count: SERVICES,
-  rounds: roundsFlag() ?? (quick ? 2 : 5),
+  rounds: roundsFlag(argv) ?? (quick ? 2 : 5),
   warmupRounds: 1,
   pauseMs: 500,
   idleSettleMs: 2_000,

@@ -8,7 +8,7 @@ import { cpuSnapshot, describeMachine, otherWork } from '../machine.mjs';
 import { summariseRounds } from '../serve/run-serve-bench.mjs';
 import { createSite } from '../serve/site.mjs';
 import { WRK_THREADS, wrkArgs } from '../serve/wrk.mjs';
-import { runEntry } from '../shared/run-entry.mjs';
+import { entriesFor, runEntry } from '../shared/run-entry.mjs';
 import { hostFor, runContender, runMemoryCase } from './contender-run.mjs';
 import { bodyFiles, CASES, listDoorContenders } from './contenders.mjs';
 import { MEMORY_CONNECTIONS } from './memory.mjs';
@@ -118,15 +118,7 @@ export async function runDoorBench({
   try {
     upstream = await startUpstream({ site, workDir });
     const all = listDoorContenders({ root, portierDir, workDir, upstream });
-    for (const { launch, prepare, ...facts } of all)
-      contenders.push({
-        ...facts,
-        skip: only && !only.includes(facts.id) ? 'not selected (--only)' : facts.skip,
-        cases: {},
-        rounds: [],
-      });
-    for (const c of contenders)
-      if (c.skip && !c.skip.startsWith('not selected')) log(`${c.label}: skipped: ${c.skip}`);
+    contenders.push(...entriesFor(all, only, log));
     await runRounds(all, contenders, {
       roundCount,
       site,

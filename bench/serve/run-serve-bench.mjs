@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuSnapshot, describeMachine, otherWork } from '../machine.mjs';
-import { runEntry } from '../shared/run-entry.mjs';
+import { entriesFor, runEntry } from '../shared/run-entry.mjs';
 import { CASES, listContenders } from './contenders.mjs';
 import { checkServedFiles, waitUntilServing } from './http-check.mjs';
 import { treeCpuS } from './proc-tree.mjs';
@@ -163,14 +163,7 @@ export async function runServeBench({
   const machine = describeMachine();
   const before = cpuSnapshot();
   const all = listContenders({ root, portierDir, siteDir: site.dir, workDir });
-  const contenders = all.map(({ launch, ...facts }) => ({
-    ...facts,
-    skip: only && !only.includes(facts.id) ? 'not selected (--only)' : facts.skip,
-    cases: {},
-    rounds: [],
-  }));
-  for (const c of contenders)
-    if (c.skip && !c.skip.startsWith('not selected')) log(`${c.label}: skipped: ${c.skip}`);
+  const contenders = entriesFor(all, only, log);
   try {
     for (let round = 1; round <= rounds; round++) {
       if (rounds > 1) log(`round ${round} of ${rounds}`);

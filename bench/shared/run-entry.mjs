@@ -20,3 +20,20 @@ export async function runEntry(entry, runContender, settings) {
     log(`${entry.label} FAILED: ${entry.error}`);
   }
 }
+
+/**
+ * The report entries of `contenders` (their facts, without `launch`/`prepare`), marked
+ * skipped when `only` leaves them out; logs the ones that cannot run here.
+ */
+export function entriesFor(contenders, only, log) {
+  const entries = contenders.map(({ launch, prepare, ...facts }) => ({
+    ...facts,
+    skip: only && !only.includes(facts.id) ? 'not selected (--only)' : facts.skip,
+    cases: {},
+    rounds: [],
+  }));
+  for (const entry of entries)
+    if (entry.skip && !entry.skip.startsWith('not selected'))
+      log(`${entry.label}: skipped: ${entry.skip}`);
+  return entries;
+}
