@@ -13,61 +13,39 @@ import {
   type PathProxyOptions,
 } from '../../src/serve/path-proxy.js';
 import { parseProxyRoute } from '../../src/serve/proxy-route.js';
+import { startEchoServer } from '../helpers/echo-server.js';
 import { listen } from '../helpers/servers.js';
 
-/** What the echo backend saw of one request. */
-export interface EchoedRequest {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  rawHeaders: string[];
-  body: string;
-  remoteAddress: string | undefined;
-}
+export type { EchoedRequest } from '../helpers/echo-server.js';
 
 /**
  * A node:http backend answering every request with JSON describing it, plus hop-by-hop headers
  * of its own (`Connection: keep-alive, X-Hop-Response`, `X-Hop-Response`, `Keep-Alive: timeout=99`,
  * `Proxy-Authenticate`) and two Set-Cookie headers. Records each request.
  */
-export async function startEchoBackend(host = '127.0.0.1') {
-  const seen: EchoedRequest[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const echoed: EchoedRequest = {
-        method: req.method ?? '',
-        url: req.url ?? '',
-        headers: req.headers,
-        rawHeaders: req.rawHeaders,
-        body: Buffer.concat(chunks).toString(),
-        remoteAddress: req.socket.remoteAddress,
-      };
-      seen.push(echoed);
-      res.writeHead(200, 'Echoed', [
-        'Content-Type',
-        'application/json',
-        'Connection',
-        'keep-alive, X-Hop-Response',
-        'X-Hop-Response',
-        'secret',
-        'Keep-Alive',
-        'timeout=99',
-        'Proxy-Authenticate',
-        'Basic realm="x"',
-        'Set-Cookie',
-        'a=1',
-        'Set-Cookie',
-        'b=2',
-        'X-End-To-End',
-        'kept',
-      ]);
-      res.end(JSON.stringify(echoed));
-    });
-  });
-  const port = await listen(server, host);
-  return { port, seen, server, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
+export function startEchoBackend(host = '127.0.0.1') {
+  return startEchoServer(host, () => ({
+    status: 200,
+    message: 'Echoed',
+    headers: [
+      'Content-Type',
+      'application/json',
+      'Connection',
+      'keep-alive, X-Hop-Response',
+      'X-Hop-Response',
+      'secret',
+      'Keep-Alive',
+      'timeout=99',
+      'Proxy-Authenticate',
+      'Basic realm="x"',
+      'Set-Cookie',
+      'a=1',
+      'Set-Cookie',
+      'b=2',
+      'X-End-To-End',
+      'kept',
+    ],
+  }));
 }
 
 /** Starts a node:http server that sends matching paths and upgrades through a path proxy. */
