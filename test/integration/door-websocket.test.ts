@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import { connect, type Socket } from 'node:net';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RouteHealth } from '../../src/door/types.js';
 import {
   aliasRoute,
@@ -12,65 +10,11 @@ import {
   startTestDoor,
 } from '../fixtures/door/door-harness.js';
 import { listen } from '../helpers/servers.js';
-import {
-  acceptKey,
-  decodeFrames,
-  encodeFrame,
-  type Frame,
-  startWsBackend,
-} from './path-proxy-ws-fixtures.js';
+import { acceptKey, openUpgrade, startWsBackend } from './path-proxy-ws-fixtures.js';
 
-/** A WebSocket client of the door: handshake with `host`, then frames. */
-async function wsClient(port: number, host: string, early: string[] = []) {
-  const socket: Socket = connect({ host: '127.0.0.1', port });
-  onTestFinished(() => {
-    socket.destroy();
-  });
-  socket.on('error', () => {});
-  const key = randomBytes(16).toString('base64');
-  socket.write(
-    Buffer.concat([
-      Buffer.from(
-        `GET /hmr?token=1 HTTP/1.1\r\nHost: ${host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
-          `Origin: http://${host}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${key}\r\n\r\n`,
-      ),
-      ...early.map((text) => encodeFrame(text, true)),
-    ]),
-  );
-  let buffer: Buffer = Buffer.alloc(0);
-  let head: string | undefined;
-  const frames: Frame[] = [];
-  const waiters: ((frame: Frame) => void)[] = [];
-  const headSeen = new Promise<string>((resolve, reject) => {
-    socket.on('data', (chunk: Buffer) => {
-      buffer = Buffer.concat([buffer, chunk]);
-      if (head === undefined) {
-        const end = buffer.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        head = buffer.subarray(0, end).toString();
-        buffer = buffer.subarray(end + 4);
-        resolve(head);
-      }
-      if (!head.startsWith('HTTP/1.1 101')) return;
-      const decoded = decodeFrames(buffer);
-      buffer = decoded.rest;
-      frames.push(...decoded.frames);
-      while (frames.length > 0 && waiters.length > 0) waiters.shift()!(frames.shift()!);
-    });
-    socket.once('close', () => reject(new Error(`closed before a response head: ${buffer}`)));
-  });
-  return {
-    socket,
-    key,
-    head: await headSeen,
-    body: () => buffer.toString(),
-    send: (text: string) => socket.write(encodeFrame(text, true)),
-    next: () =>
-      new Promise<Frame>((resolve) => {
-        if (frames.length > 0) resolve(frames.shift()!);
-        else waiters.push(resolve);
-      }),
-  };
+/** A WebSocket client of the door: handshake for /hmr with `host` (and an Origin naming it). */
+function wsClient(port: number, host: string, early: string[] = []) {
+  return openUpgrade(port, '/hmr?token=1', { host, headers: ['Origin', `http://${host}`], early });
 }
 
 describe('front door: WebSocket upgrades', () => {
@@ -81,9 +25,9 @@ describe('front door: WebSocket upgrades', () => {
     const ws = await wsClient(door.port, host, ['early']);
     expect(ws.head).toMatch(/^HTTP\/1\.1 101 /);
     expect(ws.head).toContain(`Sec-WebSocket-Accept: ${acceptKey(ws.key)}`);
-    expect((await ws.next()).text).toBe('echo:early');
+    expect((await ws.nextFrame()).text).toBe('echo:early');
     ws.send('hello');
-    expect((await ws.next()).text).toBe('echo:hello');
+    expect((await ws.nextFrame()).text).toBe('echo:hello');
     const handshake = backend.handshakes[0]!;
     expect(handshake.url).toBe('/hmr?token=1');
     expect(handshake.headers.host).toBe(host);
@@ -99,7 +43,7 @@ describe('front door: WebSocket upgrades', () => {
     const door = await startTestDoor({ routeList: [aliasRoute('api', backend.port)] });
     const ws = await wsClient(door.port, 'api.localhost');
     ws.send('x');
-    await ws.next();
+    await ws.nextFrame();
     expect(backend.sockets.size).toBe(1);
     ws.socket.end();
     while (backend.sockets.size > 0) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -153,6 +97,6 @@ describe('front door: WebSocket upgrades', () => {
     const ws = await wsClient(door.port, 'api.localhost');
     expect(ws.head).toMatch(/^HTTP\/1\.1 101 /);
     ws.send('after the hold');
-    expect((await ws.next()).text).toBe('echo:after the hold');
+    expect((await ws.nextFrame()).text).toBe('echo:after the hold');
   });
 });

@@ -106,6 +106,8 @@ export interface RawUpgrade {
   status: number;
   /** The response head, status line and headers, as text. */
   head: string;
+  /** The Sec-WebSocket-Key sent. */
+  key: string;
   /** The next frame from the server. */
   nextFrame(): Promise<Frame>;
   /** Sends a masked text (or other opcode) frame. */
@@ -115,14 +117,15 @@ export interface RawUpgrade {
 }
 
 /**
- * Opens a connection to `port`, sends a WebSocket handshake for `path` (and `early` frames in
- * the same write, so they reach the proxy as the upgrade's `head`), and resolves once the
- * response head has arrived. Destroyed when the test ends.
+ * Opens a connection to `port`, sends a WebSocket handshake for `path` with `host` (default
+ * `127.0.0.1:<port>`) and `early` frames in the same write (so they reach the proxy as the
+ * upgrade's `head`), and resolves once the response head has arrived. Destroyed when the test
+ * ends.
  */
 export function openUpgrade(
   port: number,
   path: string,
-  options: { headers?: string[]; early?: string[] } = {},
+  options: { host?: string; headers?: string[]; early?: string[] } = {},
 ): Promise<RawUpgrade> {
   const socket = connect({ host: '127.0.0.1', port });
   onTestFinished(() => {
@@ -132,7 +135,7 @@ export function openUpgrade(
   const key = randomBytes(16).toString('base64');
   const lines = [
     `GET ${path} HTTP/1.1`,
-    `Host: 127.0.0.1:${port}`,
+    `Host: ${options.host ?? `127.0.0.1:${port}`}`,
     'Connection: keep-alive, Upgrade',
     'Upgrade: websocket',
     'Sec-WebSocket-Version: 13',
@@ -171,6 +174,7 @@ export function openUpgrade(
           socket,
           status,
           head,
+          key,
           nextFrame: () =>
             new Promise((resolveFrame) => {
               waiters.push(resolveFrame);
