@@ -127,13 +127,6 @@ class TunnelExchange implements UpstreamExchange {
     if (this.state === 'declined') this.client.write(chunk);
   }
 
-  onResponseView(view: Buffer, last: boolean): boolean {
-    // Tunnel connections are read with `data` events, so this only runs if that changes.
-    this.onResponseBody(Buffer.from(view));
-    if (last) this.onResponseEnd();
-    return false;
-  }
-
   onReadEnd(): void {}
 
   onResponseEnd(): void {

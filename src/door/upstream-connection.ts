@@ -54,9 +54,9 @@ export interface UpstreamExchange {
    * during the call; `last` when they complete the body (the exchange ends the response with
    * them, and `onResponseEnd` is not called). Returns true when the exchange still refers to
    * the view afterwards (queued behind a slow client): the connection then reads into a new
-   * buffer.
+   * buffer. An exchange without it (a tunnel's) gets every body through `onResponseBody`.
    */
-  onResponseView(view: Buffer, last: boolean): boolean;
+  onResponseView?(view: Buffer, last: boolean): boolean;
   /** One read from the upstream has been parsed and the response goes on: flush what is held. */
   onReadEnd(): void;
   onResponseEnd(): void;
@@ -272,7 +272,8 @@ export class UpstreamConnection {
       this.bodyLeft = -1;
       this.completed = true;
     }
-    if (exchange.onResponseView(view, last)) this.readBuffer = undefined;
+    // Only exchanges with onResponseView get here (see onHead).
+    if (exchange.onResponseView!(view, last)) this.readBuffer = undefined;
     // Bytes past Content-Length: the client got its response; the connection is not reused.
     if (extra > 0) return void this.discard();
     if (last && this.exchange !== null) this.settle();
@@ -313,7 +314,8 @@ export class UpstreamConnection {
     if (exchange.headRequest) return SKIP_BODY;
     // Content-Length bodies are read by the connection itself (see the file comment); llhttp
     // already knows 204 and 304 have none.
-    if (!this.ownsReads || status === 204 || status === 304) return READ_BODY;
+    if (!this.ownsReads || !exchange.onResponseView || status === 204 || status === 304)
+      return READ_BODY;
     const length = fixedBodyLength(rawHeaders);
     if (length < VIEW_BODY_MIN_BYTES || this.exchange === null) return READ_BODY;
     this.bodyLeft = length;
