@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { runCli, startCli } from '../helpers/cli.js';
 import { startFixture } from '../helpers/fixtures.js';
 
@@ -27,6 +27,26 @@ describe('portier serve', () => {
     expect(page).toContain('/__portier/reload');
     const log = JSON.parse(await cli.waitForLine((l) => l.includes('"status":200')));
     expect(log).toMatchObject({ method: 'GET', path: '/', status: 200 });
+    cli.child.kill('SIGINT');
+    expect((await cli.exit()).code).toBe(0);
+  });
+
+  it('--open hands the first URL to the desktop opener (xdg-open here)', async () => {
+    // A stand-in xdg-open first on PATH records what it was asked to open.
+    const bin = mkdtempSync(join(tmpdir(), 'portier-opener-'));
+    onTestFinished(() => rmSync(bin, { recursive: true, force: true }));
+    const opened = join(bin, 'opened.txt');
+    writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`, {
+      mode: 0o755,
+    });
+    const cli = startCli(['serve', site(), '--port', '0', '--json', '--open'], {
+      env: { PATH: `${bin}:${process.env.PATH}` },
+    });
+    const ready = JSON.parse(await cli.waitForLine(listening));
+    await vi.waitFor(() => expect(readFileSync(opened, 'utf8')).toBe(ready.urls[0]), {
+      timeout: 5_000,
+      interval: 20,
+    });
     cli.child.kill('SIGINT');
     expect((await cli.exit()).code).toBe(0);
   });
