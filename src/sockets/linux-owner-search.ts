@@ -35,7 +35,8 @@ function familyRoot(pid: number, parents: ReadonlyMap<number, number>): number |
 
 /**
  * The processes that may share the holders' sockets: every descendant of each holder's family
- * root and every process in a holder's session; all of `pids` when init holds one.
+ * root and every process in a holder's session; all of `pids` when init holds one or when a
+ * holder is a child of init without a session of its own.
  */
 function familyOf(
   holders: readonly number[],
@@ -49,6 +50,10 @@ function familyOf(
   for (const pid of holders) {
     const root = familyRoot(pid, parents);
     if (root === undefined) return new Set(pids);
+    // A child of init outside any session (processes entered into a container from outside
+    // have session 0) may be a worker orphaned by its master, with siblings that nothing
+    // links to it any more: only reading everything finds them.
+    if (root === pid && (sessions.get(pid) ?? 0) <= 1) return new Set(pids);
     roots.add(root);
   }
   const family = new Set([...roots, ...descendantsOf([...roots], parents)]);

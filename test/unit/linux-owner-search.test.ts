@@ -46,6 +46,18 @@ describe('findSocketOwners', () => {
     expect(findSocketOwners(new Set([5000]), root, 'family').owners.get(5000)).toEqual([401, 402]);
   });
 
+  it('family reads everything when an orphaned holder has no session (entered from outside a container)', () => {
+    // Session 0: the workers' session leader lives outside this pid namespace, so neither the
+    // tree nor the session links 601 to 602.
+    const root = createFakeProc({
+      processes: [
+        { pid: 601, name: 'worker', ppid: 1, session: 0, fds: { 3: 'socket:[5000]' } },
+        { pid: 602, name: 'worker', ppid: 1, session: 0, fds: { 8: 'socket:[5000]' } },
+      ],
+    });
+    expect(findSocketOwners(new Set([5000]), root, 'family').owners.get(5000)).toEqual([601, 602]);
+  });
+
   it('family finds the same holders when it stops reading a holder that holds every wanted socket', () => {
     const fds: Record<number, string> = { 3: 'socket:[5000]' };
     for (let fd = 4; fd < 300; fd++) fds[fd] = `socket:[${9000 + fd}]`;
