@@ -40,26 +40,37 @@ export function openFdCursor(
   }
 }
 
+/** How far {@link readFdLinks} reads. */
+export interface ReadFdLinksOptions {
+  /** Wanted sockets without a holder yet; each found one is deleted. */
+  remaining?: Set<number>;
+  /** Stop as soon as `remaining` is empty. */
+  stopWhenFound?: boolean;
+}
+
 /**
- * Reads fd links from the cursor on and records which wanted socket inodes `pid` holds,
- * deleting each found one from `remaining`. With `stopWhenFound`, stops as soon as
- * `remaining` is empty. Sync on purpose: thousands of tiny readlink calls are several times
- * faster than the thread-pool round trips of their async forms.
+ * Reads fd links from the cursor on and records which wanted socket inodes `pid` holds.
+ * Sync on purpose: thousands of tiny readlink calls are several times faster than the
+ * thread-pool round trips of their async forms.
  */
 export function readFdLinks(
   pid: number,
   cursor: FdCursor,
   wanted: ReadonlySet<number>,
   owners: Map<number, number[]>,
-  remaining?: Set<number>,
-  stopWhenFound = false,
+  options: ReadFdLinksOptions = {},
 ): void {
+  const { remaining, stopWhenFound = false } = options;
   while (cursor.next < cursor.fds.length) {
     let link: string;
     try {
       link = readlinkSync(cursor.dir + cursor.fds[cursor.next++]);
-    } catch {
-      continue; // closed while we looked
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Access is decided per process, so one denied fd means all are: stop rather than
+      // pay a thrown error for each of them.
+      if (code === 'EACCES' || code === 'EPERM') cursor.next = cursor.fds.length;
+      continue; // else closed while we looked
     }
     if (!link.startsWith(SOCKET_PREFIX)) continue;
     const inode = Number(link.slice(SOCKET_PREFIX.length, -1));

@@ -1,4 +1,4 @@
-import { descendantsOf, readProcessTree } from '../ports/process-tree.js';
+import { descendantsOf, type ProcessTree, readProcessTree } from '../ports/process-tree.js';
 import {
   type FdCursor,
   type FdScanResult,
@@ -15,8 +15,9 @@ import {
  *   the holders: the tree below the holder's topmost ancestor under init, and every process of
  *   the holder's session (workers whose master died were reparented away from the tree but
  *   keep the session). Sockets are shared by fork, so this finds every holder of a pre-forked
- *   server; a socket handed to an unrelated process over a Unix socket (SCM_RIGHTS) is found
- *   only by `exhaustive`.
+ *   server. A socket init holds (socket activation) makes every process a relative. A socket
+ *   handed to an unrelated process over a Unix socket (SCM_RIGHTS) is found only by
+ *   `exhaustive`.
  */
 export type OwnerSearch = 'exhaustive' | 'family';
 
@@ -34,38 +35,62 @@ function familyRoot(pid: number, parents: ReadonlyMap<number, number>): number |
 }
 
 /**
- * The processes that may share the holders' sockets: every descendant of each holder's family
- * root and every process in a holder's session; all of `pids` when init holds one or when a
- * holder is a child of init without a session of its own.
+ * The processes that may share a holder's sockets: every descendant of its family root and
+ * every process in its session. Undefined (everything) for a child of init without a session
+ * of its own: processes entered into a container from outside have session 0, and such an
+ * orphaned worker's siblings are linked to it by nothing left to read.
  */
 function familyOf(
-  holders: readonly number[],
+  holder: number,
+  tree: ProcessTree,
+  pids: readonly number[],
+  cache: Map<string, ReadonlySet<number>>,
+): ReadonlySet<number> | undefined {
+  const root = familyRoot(holder, tree.parents);
+  // Session 0 is the kernel's; session 1 would be everything init started without setsid.
+  const session = tree.sessions.get(holder) ?? 0;
+  if (root === undefined || (root === holder && session <= 1)) return undefined;
+  const key = `${root}/${session}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const family = new Set([root, ...descendantsOf([root], tree.parents)]);
+  if (session > 1) for (const pid of pids) if (tree.sessions.get(pid) === session) family.add(pid);
+  cache.set(key, family);
+  return family;
+}
+
+/**
+ * Which processes need every fd read: those in the family of a holder that they do not
+ * already hold every socket of. A process holding all its relatives' sockets has nothing
+ * more to show (a busy server's thousands of connections are skipped that way).
+ */
+function processesToReadWhole(
+  owners: ReadonlyMap<number, readonly number[]>,
   pids: readonly number[],
   procRoot: string,
 ): Set<number> {
-  // Init's family is everything: no need to read every process's stat to learn that.
-  if (holders.some((pid) => pid <= 1)) return new Set(pids);
-  const { parents, sessions } = readProcessTree(procRoot);
-  const roots = new Set<number>();
-  for (const pid of holders) {
-    const root = familyRoot(pid, parents);
-    if (root === undefined) return new Set(pids);
-    // A child of init outside any session (processes entered into a container from outside
-    // have session 0) may be a worker orphaned by its master, with siblings that nothing
-    // links to it any more: only reading everything finds them.
-    if (root === pid && (sessions.get(pid) ?? 0) <= 1) return new Set(pids);
-    roots.add(root);
+  const socketsOf = new Map<number, number[]>();
+  for (const [inode, list] of owners)
+    for (const pid of list) {
+      // Init's family is everything: no need to read every process's stat to learn that.
+      if (pid <= 1) return new Set(pids);
+      const held = socketsOf.get(pid);
+      if (held) held.push(inode);
+      else socketsOf.set(pid, [inode]);
+    }
+  const whole = new Set<number>();
+  if (socketsOf.size === 0) return whole;
+  const tree = readProcessTree(procRoot);
+  const cache = new Map<string, ReadonlySet<number>>();
+  for (const [holder, sockets] of socketsOf) {
+    const family = familyOf(holder, tree, pids, cache);
+    if (!family) return new Set(pids);
+    for (const pid of family) {
+      if (whole.has(pid)) continue;
+      if (sockets.some((inode) => !owners.get(inode)?.includes(pid))) whole.add(pid);
+    }
   }
-  const family = new Set([...roots, ...descendantsOf([...roots], parents)]);
-  // Session 0 is the kernel's; session 1 would be everything init started without setsid.
-  const shared = new Set<number>();
-  for (const pid of holders) {
-    const session = sessions.get(pid);
-    if (session !== undefined && session > 1) shared.add(session);
-  }
-  if (shared.size > 0)
-    for (const pid of pids) if (shared.has(sessions.get(pid) ?? 0)) family.add(pid);
-  return family;
+  return whole;
 }
 
 /**
@@ -87,20 +112,13 @@ export function findSocketOwners(
     const { cursor } = openFdCursor(pid, procRoot);
     if (!cursor) continue;
     cursors.set(pid, cursor);
-    readFdLinks(pid, cursor, wanted, owners, remaining, true);
+    readFdLinks(pid, cursor, wanted, owners, { remaining, stopWhenFound: true });
     if (remaining.size === 0) break;
   }
   if (remaining.size > 0) return { owners, unreadable: [] }; // every process was read whole
-  // How many of the wanted sockets each holder holds: one that holds them all needs no more
-  // reading, since the rest of its fds could only name itself again (a busy server's
-  // thousands of connections are skipped that way).
-  const held = new Map<number, number>();
-  for (const list of owners.values())
-    for (const pid of list) held.set(pid, (held.get(pid) ?? 0) + 1);
-  for (const pid of familyOf([...held.keys()], pids, procRoot)) {
-    if (held.get(pid) === wanted.size) continue;
+  for (const pid of processesToReadWhole(owners, pids, procRoot)) {
     const cursor = cursors.get(pid) ?? openFdCursor(pid, procRoot).cursor;
-    if (cursor) readFdLinks(pid, cursor, wanted, owners, remaining);
+    if (cursor) readFdLinks(pid, cursor, wanted, owners);
   }
   for (const list of owners.values()) list.sort((a, b) => a - b);
   return { owners, unreadable: [] };

@@ -83,8 +83,37 @@ describe('findSocketOwners', () => {
       processes: [
         { pid: 1, name: 'systemd', ppid: 0, fds: { 40: 'socket:[5000]' } },
         { pid: 500, name: 'service', ppid: 1, fds: { 3: 'socket:[5000]' } },
+        { pid: 501, name: 'worker', ppid: 500, session: 500, fds: { 900: 'socket:[5000]' } },
       ],
     });
-    expect(findSocketOwners(new Set([5000]), root, 'family').owners.get(5000)).toEqual([1, 500]);
+    expect(findSocketOwners(new Set([5000]), root, 'family').owners.get(5000)).toEqual([
+      1, 500, 501,
+    ]);
+  });
+
+  it("family reads a holder's relative whole when it lacks one of the holder's sockets", () => {
+    // 201 forked from 200 before 200 opened 6001, so it must be read past its low fds.
+    const root = createFakeProc({
+      processes: [
+        { pid: 1, name: 'init', ppid: 0, fds: { 7: 'socket:[5000]' } },
+        {
+          pid: 200,
+          name: 'server',
+          ppid: 1,
+          session: 200,
+          fds: { 3: 'socket:[6000]', 4: 'socket:[6001]' },
+        },
+        {
+          pid: 201,
+          name: 'worker',
+          ppid: 200,
+          session: 200,
+          fds: { 3: 'socket:[6000]', 300: 'socket:[5000]' },
+        },
+      ],
+    });
+    const { owners } = findSocketOwners(new Set([5000, 6000, 6001]), root, 'family');
+    expect(owners.get(5000)).toEqual([1, 201]);
+    expect(owners.get(6000)).toEqual([200, 201]);
   });
 });
