@@ -40,28 +40,49 @@ export function openFdCursor(
   }
 }
 
-/** How far {@link readFdLinks} reads. */
-export interface ReadFdLinksOptions {
+/** What a search looks for and where it writes what it finds. */
+export interface FdSearch {
+  wanted: ReadonlySet<number>;
+  /** Socket inode → the pids found holding it, filled in as links are read. */
+  owners: Map<number, number[]>;
   /** Wanted sockets without a holder yet; each found one is deleted. */
   remaining?: Set<number>;
-  /** Stop as soon as `remaining` is empty. */
+}
+
+/** How far {@link readFdLinks} reads. */
+export interface ReadFdLinksOptions {
+  /** Stop as soon as the search's `remaining` is empty. */
   stopWhenFound?: boolean;
+  /** Read only up to this index of the cursor (a skim of the first fds). */
+  upTo?: number;
+}
+
+/** Records that `pid` holds the socket `link` names, if it is wanted. */
+function record(pid: number, link: string, search: FdSearch): void {
+  if (!link.startsWith(SOCKET_PREFIX)) return;
+  const inode = Number(link.slice(SOCKET_PREFIX.length, -1));
+  if (!search.wanted.has(inode)) return;
+  const list = search.owners.get(inode);
+  if (!list) search.owners.set(inode, [pid]);
+  else if (!list.includes(pid)) list.push(pid);
+  search.remaining?.delete(inode);
 }
 
 /**
  * Reads fd links from the cursor on and records which wanted socket inodes `pid` holds.
  * Sync on purpose: thousands of tiny readlink calls are several times faster than the
- * thread-pool round trips of their async forms.
+ * thread-pool round trips of their async forms, and splitting a long table with the pool
+ * made it slower here (the threads contend for the same process's fd table).
  */
 export function readFdLinks(
   pid: number,
   cursor: FdCursor,
-  wanted: ReadonlySet<number>,
-  owners: Map<number, number[]>,
+  search: FdSearch,
   options: ReadFdLinksOptions = {},
 ): void {
-  const { remaining, stopWhenFound = false } = options;
-  while (cursor.next < cursor.fds.length) {
+  const { stopWhenFound = false } = options;
+  const end = Math.min(cursor.fds.length, options.upTo ?? cursor.fds.length);
+  while (cursor.next < end) {
     let link: string;
     try {
       link = readlinkSync(cursor.dir + cursor.fds[cursor.next++]);
@@ -72,26 +93,21 @@ export function readFdLinks(
       if (code === 'EACCES' || code === 'EPERM') cursor.next = cursor.fds.length;
       continue; // else closed while we looked
     }
-    if (!link.startsWith(SOCKET_PREFIX)) continue;
-    const inode = Number(link.slice(SOCKET_PREFIX.length, -1));
-    if (!wanted.has(inode)) continue;
-    const list = owners.get(inode);
-    if (!list) owners.set(inode, [pid]);
-    else if (!list.includes(pid)) list.push(pid);
-    remaining?.delete(inode);
-    if (stopWhenFound && remaining?.size === 0) return;
+    record(pid, link, search);
+    if (stopWhenFound && search.remaining?.size === 0) return;
   }
 }
 
 /** Finds which pids hold the socket inodes in `wanted` by reading every /proc/<pid>/fd link. */
 export function scanSocketOwners(wanted: ReadonlySet<number>, procRoot = '/proc'): FdScanResult {
-  const owners = new Map<number, number[]>();
+  const search: FdSearch = { wanted, owners: new Map() };
   const unreadable: number[] = [];
-  if (wanted.size === 0) return { owners, unreadable };
+  if (wanted.size === 0) return { owners: search.owners, unreadable };
   for (const pid of listPids(procRoot)) {
     const { cursor, error } = openFdCursor(pid, procRoot);
-    if (cursor) readFdLinks(pid, cursor, wanted, owners);
+    if (cursor) readFdLinks(pid, cursor, search);
     else if (error !== 'ENOENT') unreadable.push(pid);
   }
-  return { owners, unreadable };
+  for (const list of search.owners.values()) list.sort((a, b) => a - b);
+  return { owners: search.owners, unreadable };
 }

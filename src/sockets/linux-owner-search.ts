@@ -2,6 +2,7 @@ import { descendantsOf, type ProcessTree, readProcessTree } from '../ports/proce
 import {
   type FdCursor,
   type FdScanResult,
+  type FdSearch,
   listPids,
   openFdCursor,
   readFdLinks,
@@ -93,10 +94,15 @@ function processesToReadWhole(
   return whole;
 }
 
+/** How many fds of each process the first pass reads: listeners are opened early. */
+const SKIM_FDS = 256;
+
 /**
  * Finds the pids holding the sockets in `wanted` by reading only as much of /proc as the
- * search mode needs (see {@link OwnerSearch}). A socket without a visible holder always costs
- * a full scan, since only that proves nobody visible holds it.
+ * search mode needs (see {@link OwnerSearch}). The first pass skims every process's first
+ * fds, so one process with thousands of connections does not delay finding the others'
+ * listeners. A socket without a visible holder always costs a full scan, since only that
+ * proves nobody visible holds it.
  */
 export function findSocketOwners(
   wanted: ReadonlySet<number>,
@@ -104,22 +110,32 @@ export function findSocketOwners(
   search: OwnerSearch = 'exhaustive',
 ): FdScanResult {
   if (search === 'exhaustive' || wanted.size === 0) return scanSocketOwners(wanted, procRoot);
-  const owners = new Map<number, number[]>();
-  const remaining = new Set(wanted);
+  const found: FdSearch = { wanted, owners: new Map(), remaining: new Set(wanted) };
+  const remaining = found.remaining!;
   const cursors = new Map<number, FdCursor>();
   const pids = listPids(procRoot);
   for (const pid of pids) {
     const { cursor } = openFdCursor(pid, procRoot);
     if (!cursor) continue;
     cursors.set(pid, cursor);
-    readFdLinks(pid, cursor, wanted, owners, { remaining, stopWhenFound: true });
+    readFdLinks(pid, cursor, found, { stopWhenFound: true, upTo: SKIM_FDS });
     if (remaining.size === 0) break;
   }
-  if (remaining.size > 0) return { owners, unreadable: [] }; // every process was read whole
-  for (const pid of processesToReadWhole(owners, pids, procRoot)) {
-    const cursor = cursors.get(pid) ?? openFdCursor(pid, procRoot).cursor;
-    if (cursor) readFdLinks(pid, cursor, wanted, owners);
+  if (remaining.size > 0) {
+    for (const [pid, cursor] of cursors) {
+      readFdLinks(pid, cursor, found, { stopWhenFound: true });
+      if (remaining.size === 0) break;
+    }
   }
+  if (remaining.size > 0) return sorted(found.owners); // every process was read whole
+  for (const pid of processesToReadWhole(found.owners, pids, procRoot)) {
+    const cursor = cursors.get(pid) ?? openFdCursor(pid, procRoot).cursor;
+    if (cursor) readFdLinks(pid, cursor, found);
+  }
+  return sorted(found.owners);
+}
+
+function sorted(owners: Map<number, number[]>): FdScanResult {
   for (const list of owners.values()) list.sort((a, b) => a - b);
   return { owners, unreadable: [] };
 }

@@ -72,6 +72,27 @@ describe('findSocketOwners', () => {
     expect(findSocketOwners(new Set([5000]), root, 'family').owners.get(5000)).toEqual([200, 201]);
   });
 
+  it("reads a long fd table whole, past the first pass's skim", () => {
+    // 1,500 fds, the wanted sockets all past the first 256 that the first pass reads.
+    const fds: Record<number, string> = {};
+    for (let fd = 0; fd < 1500; fd++) fds[fd] = `socket:[${20000 + fd}]`;
+    fds[700] = 'socket:[5000]';
+    fds[1400] = 'socket:[6000]';
+    fds[1499] = 'socket:[5000]';
+    const root = createFakeProc({
+      processes: [
+        { pid: 100, name: 'sh', ppid: 1, session: 100, fds: { 0: '/dev/null' } },
+        { pid: 200, name: 'busy', ppid: 100, session: 100, fds },
+        { pid: 300, name: 'late', ppid: 1, session: 300, fds: { 1200: 'socket:[7000]' } },
+      ],
+    });
+    const wanted = new Set([5000, 6000, 7000, 9999]);
+    for (const search of ['family', 'exhaustive'] as const) {
+      const { owners } = findSocketOwners(wanted, root, search);
+      expect(Object.fromEntries(owners)).toEqual({ 5000: [200], 6000: [200], 7000: [300] });
+    }
+  });
+
   it('family falls back to a full read when a socket has no visible holder', () => {
     const { owners } = findSocketOwners(new Set([5000, 9999]), tree(), 'family');
     expect(owners.get(5000)).toEqual([200, 201, 202, 300]);
