@@ -1,11 +1,12 @@
 // The speed targets of the issue, as data: a case, what it is compared with, and the bound.
 // `maxRatio` bounds case median / peer median; `maxMs` bounds the case median itself, and
 // `maxPct` the median CPU share (% of one core) of a case measured in percent.
-// Rows without a bound are context: the ratio is shown, nothing passes or fails.
+// Rows without a bound are context: the ratio is shown, nothing passes or fails. An `optional`
+// row is left out when either side was not measured.
 
 /**
  * @type {Array<{case: string, peer?: string, maxRatio?: number, maxMs?: number,
- *   maxPct?: number, note?: string}>}
+ *   maxPct?: number, note?: string, optional?: boolean}>}
  */
 export const TARGETS = [
   { case: 'listListeners()', peer: 'ss -ltnp', maxRatio: 2.0 },
@@ -22,6 +23,11 @@ export const TARGETS = [
   // Context.
   { case: 'portier ls', peer: 'ss -ltnp' },
   { case: 'portier ls', peer: 'lsof -iTCP -sTCP:LISTEN -P -n' },
+  {
+    case: 'portier ls (without NODE_EXTRA_CA_CERTS)',
+    peer: 'node -e 0 (without NODE_EXTRA_CA_CERTS)',
+    optional: true, // measured only where the variable is set
+  },
   { case: 'listListeners()', peer: 'read /proc/net/tcp{,6}' },
   { case: 'killPort(port)', peer: "kill-port killPort(port, 'tcp')" },
   { case: 'pickPort() growing ledger' },
@@ -59,7 +65,8 @@ export const medianOf = (summary) =>
  * `medianPct` and `unit: '%'`). Rows carry `median` and `peerMedian` in the row's `unit`.
  */
 export function evaluateTargets(results, targets = TARGETS) {
-  return targets.map((target) => {
+  const measured = targets.filter((t) => !t.optional || (results[t.case] && results[t.peer]));
+  return measured.map((target) => {
     const subject = results[target.case];
     const peer = target.peer ? results[target.peer] : undefined;
     const row = {
