@@ -93,6 +93,52 @@ describe('findSocketOwners', () => {
     }
   });
 
+  it('family climbs from a worker found first to its master and reads the whole tree below it', () => {
+    // Pids in /proc's listing order: 1003 (a worker) is read before its master 998. Worker
+    // 1004 moved the socket to fd 700; master's sibling 999 holds a copy at fd 900 that came
+    // over a Unix socket: siblings are read only below fd 256.
+    const busy: Record<number, string> = {};
+    for (let fd = 0; fd < 1000; fd++) busy[fd] = `socket:[${20000 + fd}]`;
+    const moved: Record<number, string> = { 700: 'socket:[5000]' };
+    const root = createFakeProc({
+      processes: [
+        { pid: 100, name: 'sh', ppid: 1, session: 100, fds: { 0: '/dev/null' } },
+        { pid: 998, name: 'master', ppid: 100, session: 100, fds: { 3: 'socket:[5000]' } },
+        { pid: 999, name: 'busy', ppid: 100, session: 100, fds: { ...busy, 900: 'socket:[5000]' } },
+        { pid: 1003, name: 'worker', ppid: 998, session: 100, fds: { 3: 'socket:[5000]' } },
+        { pid: 1004, name: 'worker', ppid: 998, session: 100, fds: moved },
+      ],
+    });
+    const wanted = new Set([5000]);
+    expect(findSocketOwners(wanted, root, 'family').owners.get(5000)).toEqual([998, 1003, 1004]);
+    expect(findSocketOwners(wanted, root, 'exhaustive').owners.get(5000)).toEqual([
+      998, 999, 1003, 1004,
+    ]);
+  });
+
+  it("family reads the low fds of a holder's siblings: a launcher that closed its own copy", () => {
+    const root = createFakeProc({
+      processes: [
+        { pid: 100, name: 'launcher', ppid: 1, session: 100, fds: { 0: '/dev/null' } },
+        { pid: 101, name: 'worker', ppid: 100, session: 100, fds: { 3: 'socket:[5000]' } },
+        { pid: 102, name: 'worker', ppid: 100, session: 100, fds: { 3: 'socket:[5000]' } },
+      ],
+    });
+    expect(findSocketOwners(new Set([5000]), root, 'family').owners.get(5000)).toEqual([101, 102]);
+  });
+
+  it('family finds workers orphaned under a subreaper through their session', () => {
+    // The master (200) died; its workers went to the subreaper 50, not to init.
+    const root = createFakeProc({
+      processes: [
+        { pid: 50, name: 'subreaper', ppid: 1, session: 50, fds: { 0: '/dev/null' } },
+        { pid: 201, name: 'worker', ppid: 50, session: 200, fds: { 3: 'socket:[5000]' } },
+        { pid: 202, name: 'worker', ppid: 50, session: 200, fds: { 3: 'socket:[5000]' } },
+      ],
+    });
+    expect(findSocketOwners(new Set([5000]), root, 'family').owners.get(5000)).toEqual([201, 202]);
+  });
+
   it('family falls back to a full read when a socket has no visible holder', () => {
     const { owners } = findSocketOwners(new Set([5000, 9999]), tree(), 'family');
     expect(owners.get(5000)).toEqual([200, 201, 202, 300]);
