@@ -62,9 +62,11 @@ function record(pid: number, link: string, search: FdSearch): void {
   if (!link.startsWith(SOCKET_PREFIX)) return;
   const inode = Number(link.slice(SOCKET_PREFIX.length, -1));
   if (!search.wanted.has(inode)) return;
+  // Only the last entry is checked: a process's fds are read one after another, and the rare
+  // repeat (a process read in two passes) is dropped by sortOwners.
   const list = search.owners.get(inode);
   if (!list) search.owners.set(inode, [pid]);
-  else if (!list.includes(pid)) list.push(pid);
+  else if (list[list.length - 1] !== pid) list.push(pid);
   search.remaining?.delete(inode);
 }
 
@@ -108,6 +110,17 @@ export function scanSocketOwners(wanted: ReadonlySet<number>, procRoot = '/proc'
     if (cursor) readFdLinks(pid, cursor, search);
     else if (error !== 'ENOENT') unreadable.push(pid);
   }
-  for (const list of search.owners.values()) list.sort((a, b) => a - b);
+  sortOwners(search.owners);
   return { owners: search.owners, unreadable };
+}
+
+/** Sorts each socket's holders by pid and drops repeats, in place. */
+export function sortOwners(owners: Map<number, number[]>): void {
+  for (const [inode, list] of owners) {
+    list.sort((a, b) => a - b);
+    owners.set(
+      inode,
+      list.filter((pid, i) => i === 0 || pid !== list[i - 1]),
+    );
+  }
 }

@@ -7,6 +7,7 @@ import {
   openFdCursor,
   readFdLinks,
   scanSocketOwners,
+  sortOwners,
 } from './linux-fd-scan.js';
 import { planFamilyReads } from './linux-owner-family.js';
 
@@ -15,13 +16,12 @@ import { planFamilyReads } from './linux-owner-family.js';
  * - `exhaustive`: read every fd of every process (exact; the cost of `ss -p`)
  * - `family`: read each process's low-numbered fds only until each socket has a holder, then
  *   the holders' families (see {@link planFamilyReads}): whole, the tree below the topmost
- *   ancestor holding the socket, and for a holder whose parent is init its session (workers
- *   whose master died keep it); only the low fds of the wider family (the tree below the
- *   holder's topmost ancestor under init, its session). Sockets are shared by fork, so this
- *   finds every holder of a pre-forked server without reading a desktop's every process. A
- *   socket init holds (socket activation) makes every process a relative. A socket handed to
- *   an unrelated process over a Unix socket (SCM_RIGHTS), or moved to a high fd in a
- *   sibling, is found only by `exhaustive`.
+ *   ancestor holding the socket and, for orphaned workers, the session; only below fd 256,
+ *   the wider family (the tree below the holder's topmost ancestor under init, its session).
+ *   Sockets are shared by fork, so this finds every holder of a pre-forked server. A socket
+ *   init holds (socket activation) makes every process a relative. A socket handed to an
+ *   unrelated process over a Unix socket (SCM_RIGHTS), or moved to a high fd in a sibling,
+ *   is found only by `exhaustive`.
  */
 export type OwnerSearch = 'exhaustive' | 'family';
 
@@ -92,7 +92,7 @@ export function findSocketOwners(
   const initHolds = [...found.owners.values()].some((list) => list.some((pid) => pid <= 1));
   const plan = initHolds
     ? undefined
-    : planFamilyReads(found.owners, pids, readProcessTree(procRoot), readWhole);
+    : planFamilyReads(found.owners, readProcessTree(procRoot), readWhole);
   for (const pid of plan ? plan.whole : pids) readWhole(pid);
   for (const pid of plan?.low ?? []) {
     const cursor = cursorOf(pid);
@@ -102,6 +102,6 @@ export function findSocketOwners(
 }
 
 function sorted(owners: Map<number, number[]>): FdScanResult {
-  for (const list of owners.values()) list.sort((a, b) => a - b);
+  sortOwners(owners);
   return { owners, unreadable: [] };
 }

@@ -94,7 +94,7 @@ describe('findSocketOwners', () => {
   });
 
   it('family climbs from a worker found first to its master and reads the whole tree below it', () => {
-    // Pids in /proc's listing order: 1003 (a worker) is read before its master 998. Worker
+    // Node lists /proc in string order, so 1003 (a worker) is read before its master 998. Worker
     // 1004 moved the socket to fd 700; master's sibling 999 holds a copy at fd 900 that came
     // over a Unix socket: siblings are read only below fd 256.
     const busy: Record<number, string> = {};
@@ -137,6 +137,44 @@ describe('findSocketOwners', () => {
       ],
     });
     expect(findSocketOwners(new Set([5000]), root, 'family').owners.get(5000)).toEqual([201, 202]);
+  });
+
+  it('family reads the whole session of workers orphaned under a subreaper, high fds included', () => {
+    // The session leader (the master, 2000) is gone: the session is read whole.
+    const root = createFakeProc({
+      processes: [
+        { pid: 1000, name: 'subreaper', ppid: 1, session: 1000, fds: { 0: '/dev/null' } },
+        { pid: 2001, name: 'worker', ppid: 1000, session: 2000, fds: { 300: 'socket:[5000]' } },
+        { pid: 2002, name: 'worker', ppid: 1000, session: 2000, fds: { 300: 'socket:[5000]' } },
+      ],
+    });
+    expect(findSocketOwners(new Set([5000]), root, 'family').owners.get(5000)).toEqual([
+      2001, 2002,
+    ]);
+  });
+
+  it('family reads everything when init holds the socket above the first pass (socket activation)', () => {
+    const root = createFakeProc({
+      processes: [
+        { pid: 1, name: 'systemd', ppid: 0, fds: { 300: 'socket:[5000]' } },
+        { pid: 500, name: 'service', ppid: 1, session: 500, fds: { 3: 'socket:[5000]' } },
+        { pid: 600, name: 'other', ppid: 1, session: 600, fds: { 900: 'socket:[5000]' } },
+      ],
+    });
+    expect(findSocketOwners(new Set([5000]), root, 'family').owners.get(5000)).toEqual([
+      1, 500, 600,
+    ]);
+  });
+
+  it('family ends and reads everything when the parents loop (pid reuse between stat reads)', () => {
+    const root = createFakeProc({
+      processes: [
+        { pid: 100, name: 'a', ppid: 200, session: 100, fds: { 3: 'socket:[5000]' } },
+        { pid: 200, name: 'b', ppid: 100, session: 100, fds: { 0: '/dev/null' } },
+        { pid: 300, name: 'c', ppid: 1, session: 300, fds: { 700: 'socket:[5000]' } },
+      ],
+    });
+    expect(findSocketOwners(new Set([5000]), root, 'family').owners.get(5000)).toEqual([100, 300]);
   });
 
   it('family falls back to a full read when a socket has no visible holder', () => {
