@@ -70,3 +70,8 @@ export const COMMON_OPTIONS: Record<string, OptionSpec> = {
   json: { type: 'boolean', description: "print the result as JSON (the library's shape)" },
   help: { type: 'boolean', short: 'h', description: 'show this help' },
 };
+
+/** The file where `ls`, `who` and `kill` keep the family search's proof about hidden sockets. */
+export function hiddenProofFile(ctx: Pick<CliContext, 'stateDir'>): string {
+  return `${ctx.stateDir}/hidden-sockets.json`;
+}

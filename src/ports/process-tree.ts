@@ -9,25 +9,29 @@ export interface ProcessTree {
   parents: ParentMap;
   /** pid → session id (the pid of the session leader; 0 for kernel threads). */
   sessions: ReadonlyMap<number, number>;
+  /** pid → start time in clock ticks since boot: with the pid, names one process for good. */
+  startTimes: ReadonlyMap<number, number>;
 }
 
 /** Reads every /proc/<pid>/stat into a {@link ProcessTree} (Linux). */
 export function readProcessTree(procRoot = '/proc'): ProcessTree {
   const parents = new Map<number, number>();
   const sessions = new Map<number, number>();
+  const startTimes = new Map<number, number>();
   let pids: number[];
   try {
     pids = listPids(procRoot);
   } catch {
-    return { parents, sessions };
+    return { parents, sessions, startTimes };
   }
   for (const pid of pids) {
     const stat = readProcStat(pid, procRoot);
     if (!stat) continue;
     parents.set(pid, stat.ppid);
     sessions.set(pid, stat.session);
+    startTimes.set(pid, stat.startTime);
   }
-  return { parents, sessions };
+  return { parents, sessions, startTimes };
 }
 
 /** Reads every /proc/<pid>/stat into a {@link ParentMap} (Linux). */

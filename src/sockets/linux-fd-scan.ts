@@ -25,6 +25,8 @@ export interface FdCursor {
   dir: string;
   fds: string[];
   next: number;
+  /** Set when reading a link was refused: the rest of the table went unread. */
+  denied?: boolean;
 }
 
 /** Opens the fd table of `pid`; `error` is set when it cannot be listed (gone, another user's). */
@@ -92,7 +94,10 @@ export function readFdLinks(
       const code = (error as NodeJS.ErrnoException).code;
       // Access is decided per process, so one denied fd means all are: stop rather than
       // pay a thrown error for each of them.
-      if (code === 'EACCES' || code === 'EPERM') cursor.next = cursor.fds.length;
+      if (code === 'EACCES' || code === 'EPERM') {
+        cursor.next = cursor.fds.length;
+        cursor.denied = true;
+      }
       continue; // else closed while we looked
     }
     record(pid, link, search);

@@ -1,4 +1,5 @@
 import { assembleListeners } from './assemble-listeners.js';
+import type { HiddenProofStore } from './hidden-proof.js';
 import { findSocketOwners, type OwnerSearch } from './linux-owner-search.js';
 import { PROC_STATE_LISTEN, PROC_STATE_UDP_BOUND } from './linux-proc-net.js';
 import { type ProcFsOptions, readProcessInfo, userName } from './linux-process.js';
@@ -13,6 +14,8 @@ export interface LinuxScanOptions extends ProcFsOptions {
   allStates?: boolean;
   /** How holders are looked for. Default `exhaustive`. */
   ownerSearch?: OwnerSearch;
+  /** Where the family search keeps its proof about sockets without a visible holder. */
+  hiddenProofs?: HiddenProofStore;
 }
 
 /** Socket rows plus the listeners built from them, with owners resolved through /proc. */
@@ -37,7 +40,7 @@ export function scanLinux(options: LinuxScanOptions = {}): LinuxScan {
   });
   const wanted = new Set<number>();
   for (const row of rows) if (row.inode) wanted.add(row.inode);
-  const { owners } = findSocketOwners(wanted, procRoot, options.ownerSearch);
+  const { owners } = findSocketOwners(wanted, procRoot, options.ownerSearch, options.hiddenProofs);
   const processes = new Map<number, ProcessInfo>();
   for (const pids of owners.values()) {
     for (const pid of pids) {

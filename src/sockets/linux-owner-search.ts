@@ -1,4 +1,11 @@
-import { readProcessTree } from '../ports/process-tree.js';
+import { type ProcessTree, readProcessTree } from '../ports/process-tree.js';
+import {
+  HIDDEN_PROOF_MAX_AGE_MS,
+  type HiddenProofStore,
+  readBootId,
+  readerKey,
+  usableReaders,
+} from './hidden-proof.js';
 import {
   type FdCursor,
   type FdScanResult,
@@ -46,16 +53,59 @@ function lowFdsFirst(cursor: FdCursor, limit: number): number {
 }
 
 /**
+ * Reads whole every process not proven by `proofs` (all of them without one) until each
+ * socket in `remaining` has a holder, and leaves a proof for those still without one.
+ * Returns whether every process was read (nothing left to plan).
+ */
+function proveHidden(
+  found: FdSearch,
+  pids: readonly number[],
+  cursors: ReadonlyMap<number, FdCursor>,
+  context: { procRoot: string; tree: () => ProcessTree; proofs?: HiddenProofStore },
+): boolean {
+  const remaining = found.remaining!;
+  const { procRoot, proofs } = context;
+  const bootId = proofs ? readBootId(procRoot) : undefined;
+  const now = Date.now();
+  const tree = bootId ? context.tree() : undefined;
+  const keyOf = (pid: number) => {
+    const start = tree?.startTimes.get(pid);
+    return start === undefined ? undefined : readerKey(pid, start);
+  };
+  const proven = bootId
+    ? usableReaders(proofs!.load(), { bootId, procRoot, now }, remaining)
+    : undefined;
+  const readers: string[] = [];
+  for (const pid of pids) {
+    const cursor = cursors.get(pid);
+    if (!cursor) continue;
+    const key = keyOf(pid);
+    if (key !== undefined && proven?.has(key)) {
+      readers.push(key);
+      continue;
+    }
+    readFdLinks(pid, cursor, found, { stopWhenFound: true });
+    if (remaining.size === 0) return false;
+    if (key !== undefined && !cursor.denied) readers.push(key);
+  }
+  if (bootId) proofs!.save({ bootId, procRoot, at: now, sockets: [...remaining], readers });
+  return proven === undefined;
+}
+
+/**
  * Finds the pids holding the sockets in `wanted` by reading only as much of /proc as the
  * search mode needs (see {@link OwnerSearch}). The first pass reads only every process's
  * low-numbered fds, so one process with thousands of connections does not delay finding the
- * others' listeners. A socket without a visible holder always costs a full scan, since only that
- * proves nobody visible holds it.
+ * others' listeners. A socket without a visible holder costs reading every process whole,
+ * since only that proves nobody visible holds it; with `proofs`, a search within
+ * {@link HIDDEN_PROOF_MAX_AGE_MS} of the last such proof reads only the processes started
+ * since, the others being unable to have gained an existing socket but by fd passing.
  */
 export function findSocketOwners(
   wanted: ReadonlySet<number>,
   procRoot = '/proc',
   search: OwnerSearch = 'exhaustive',
+  proofs?: HiddenProofStore,
 ): FdScanResult {
   if (search === 'exhaustive' || wanted.size === 0) return scanSocketOwners(wanted, procRoot);
   const found: FdSearch = { wanted, owners: new Map(), remaining: new Set(wanted) };
@@ -70,13 +120,13 @@ export function findSocketOwners(
     readFdLinks(pid, cursor, found, { stopWhenFound: true, upTo });
     if (remaining.size === 0) break;
   }
-  if (remaining.size > 0) {
-    for (const [pid, cursor] of cursors) {
-      readFdLinks(pid, cursor, found, { stopWhenFound: true });
-      if (remaining.size === 0) break;
-    }
-  }
-  if (remaining.size > 0) return sorted(found.owners); // every process was read whole
+  let tree: ProcessTree | undefined;
+  const treeNow = () => {
+    tree ??= readProcessTree(procRoot);
+    return tree;
+  };
+  if (remaining.size > 0 && proveHidden(found, pids, cursors, { procRoot, tree: treeNow, proofs }))
+    return sorted(found.owners); // every process was read whole
   const cursorOf = (pid: number) => {
     if (!cursors.has(pid)) {
       const { cursor } = openFdCursor(pid, procRoot);
@@ -90,9 +140,7 @@ export function findSocketOwners(
   };
   // Init's family is everything: no need to read every process's stat to learn that.
   const initHolds = [...found.owners.values()].some((list) => list.some((pid) => pid <= 1));
-  const plan = initHolds
-    ? undefined
-    : planFamilyReads(found.owners, readProcessTree(procRoot), readWhole);
+  const plan = initHolds ? undefined : planFamilyReads(found.owners, treeNow(), readWhole);
   for (const pid of plan ? plan.whole : pids) readWhole(pid);
   for (const pid of plan?.low ?? []) {
     const cursor = cursorOf(pid);

@@ -1,5 +1,6 @@
 import { PortierError } from '../errors.js';
 import { validatePort } from '../net/port-number.js';
+import { fileProofStore, type HiddenProofStore, memoryProofStore } from './hidden-proof.js';
 import type { OwnerSearch } from './linux-owner-search.js';
 import type { ProcFsOptions } from './linux-process.js';
 import type { Listener, Protocol, SocketRow } from './model.js';
@@ -24,6 +25,21 @@ export interface ListListenersOptions extends ProcFsOptions {
    * process over a Unix socket needs this.
    */
   exhaustive?: boolean;
+  /**
+   * Linux, without `exhaustive`: where to keep the proof that the sockets without a visible
+   * holder have none among the processes this user can read, so that searches in the next
+   * 10 minutes read only the processes started since. Default: this process's memory. A file
+   * path shares it between processes (the CLI keeps `hidden-sockets.json` in its state
+   * directory); `false` proves it anew on every call.
+   */
+  hiddenProof?: string | false;
+}
+
+const sharedProofs = memoryProofStore();
+
+function proofStore(option: string | false | undefined): HiddenProofStore | undefined {
+  if (option === false) return undefined;
+  return option === undefined ? sharedProofs : fileProofStore(option);
 }
 
 /** Every socket row bound to one port plus its listeners, from whichever backend applies. */
@@ -47,7 +63,8 @@ export async function scanPlatform(
   const platform = options.platform ?? process.platform;
   if (platform === 'linux' || platform === 'android') {
     const { scanLinux } = await import('./linux-listeners.js');
-    return scanLinux({ ...options, protocols, allStates, ownerSearch });
+    const hiddenProofs = proofStore(options.hiddenProof);
+    return scanLinux({ ...options, protocols, allStates, ownerSearch, hiddenProofs });
   }
   if (platform === 'darwin' || platform === 'freebsd') {
     const { scanDarwin } = await import('./darwin-listeners.js');

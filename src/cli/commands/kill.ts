@@ -5,7 +5,7 @@ import type { KillResult } from '../../ports/kill-port.js';
 import { killPort } from '../../ports/kill-port.js';
 import { whoHolds } from '../../sockets/who-holds.js';
 import { formatDuration, parseDuration } from '../../time/duration.js';
-import type { CliContext, CommandSpec } from '../command.js';
+import { type CliContext, type CommandSpec, hiddenProofFile } from '../command.js';
 import { renderHolders } from '../render/holders-text.js';
 import { parseSignal } from '../signal-name.js';
 
@@ -96,6 +96,7 @@ export const killCommand: CommandSpec = {
     }
     const started = performance.now();
     const result = await killPort(port, {
+      hiddenProof: hiddenProofFile(ctx),
       signal,
       timeoutMs,
       dryRun,

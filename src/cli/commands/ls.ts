@@ -2,7 +2,7 @@ import { listListeners } from '../../sockets/list-listeners.js';
 import type { Listener } from '../../sockets/model.js';
 import { watchListeners } from '../../sockets/watch-listeners.js';
 import { parseDuration } from '../../time/duration.js';
-import type { CliContext, CommandSpec } from '../command.js';
+import { type CliContext, type CommandSpec, hiddenProofFile } from '../command.js';
 import { listenerCells } from '../render/listener-text.js';
 import { renderTable } from '../render/table.js';
 
@@ -31,7 +31,7 @@ function renderListeners(listeners: readonly Listener[], ctx: CliContext): strin
 
 async function watch(
   ctx: CliContext,
-  scan: { udp: boolean; exhaustive: boolean },
+  scan: { udp: boolean; exhaustive: boolean; hiddenProof: string },
   intervalMs: number,
   json: boolean,
 ): Promise<number> {
@@ -76,7 +76,11 @@ export const lsCommand: CommandSpec = {
     },
   },
   async run({ values }, ctx) {
-    const scan = { udp: values.udp === true, exhaustive: values.exhaustive === true };
+    const scan = {
+      udp: values.udp === true,
+      exhaustive: values.exhaustive === true,
+      hiddenProof: hiddenProofFile(ctx),
+    };
     const json = values.json === true;
     if (values.watch) {
       const intervalMs = parseDuration(

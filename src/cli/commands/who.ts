@@ -1,6 +1,6 @@
 import { parsePort } from '../../net/port-number.js';
 import { whoHolds } from '../../sockets/who-holds.js';
-import type { CommandSpec } from '../command.js';
+import { type CommandSpec, hiddenProofFile } from '../command.js';
 import { renderHolders } from '../render/holders-text.js';
 
 /** `portier who <port>`: every holder of a port; exit 1 when nothing holds it. */
@@ -30,6 +30,7 @@ export const whoCommand: CommandSpec = {
     const holders = await whoHolds(port, {
       full: values.full === true,
       exhaustive: values.exhaustive === true,
+      hiddenProof: hiddenProofFile(ctx),
     });
     if (values.json) {
       ctx.stdout.write(`${JSON.stringify(holders, null, 2)}\n`);
