@@ -1,4 +1,4 @@
-import { readdirSync, readlinkSync } from 'node:fs';
+import { type Dir, type Dirent, opendirSync, readdirSync, readlinkSync } from 'node:fs';
 
 /** What a scan of /proc/<pid>/fd found. */
 export interface FdScanResult {
@@ -20,13 +20,21 @@ export function listPids(procRoot = '/proc'): number[] {
   return pids;
 }
 
-/** A position in one process's fd table, so a scan can stop and resume. */
+/**
+ * A position in one process's fd table, so a scan can stop and resume. Fds come in ascending
+ * order; under the real /proc they are listed only as far as a scan reads (the kernel lists
+ * them in that order), so skimming the low fds of a process with thousands does not list
+ * them all.
+ */
 export interface FdCursor {
   dir: string;
+  /** The fds listed so far. */
   fds: string[];
   next: number;
   /** Set when reading a link was refused: the rest of the table went unread. */
   denied?: boolean;
+  /** The directory still being listed; closed once exhausted or by {@link closeFdCursor}. */
+  listing?: Dir;
 }
 
 /** Opens the fd table of `pid`; `error` is set when it cannot be listed (gone, another user's). */
@@ -36,10 +44,42 @@ export function openFdCursor(
 ): { cursor?: FdCursor; error?: string } {
   const dir = `${procRoot}/${pid}/fd/`;
   try {
-    return { cursor: { dir, fds: readdirSync(dir), next: 0 } };
+    if (procRoot === '/proc')
+      return { cursor: { dir, fds: [], next: 0, listing: opendirSync(dir, { bufferSize: 64 }) } };
+    // Any other root is a plain directory (a test's): listed whole, put in the kernel's order.
+    const fds = readdirSync(dir).sort((a, b) => Number(a) - Number(b));
+    return { cursor: { dir, fds, next: 0 } };
   } catch (error) {
     return { error: (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN' };
   }
+}
+
+/** Closes the cursor's listing, if still open. Safe to call more than once. */
+export function closeFdCursor(cursor: FdCursor): void {
+  const { listing } = cursor;
+  cursor.listing = undefined;
+  try {
+    listing?.closeSync();
+  } catch {
+    // Already closed: nothing to release.
+  }
+}
+
+/** Lists one more fd into the cursor; false once the table is exhausted. */
+function listNext(cursor: FdCursor): boolean {
+  if (!cursor.listing) return false;
+  let entry: Dirent | null = null;
+  try {
+    entry = cursor.listing.readSync();
+  } catch {
+    // The process ended while it was listed: what was read stands.
+  }
+  if (entry) {
+    cursor.fds.push(entry.name);
+    return true;
+  }
+  closeFdCursor(cursor);
+  return false;
 }
 
 /** What a search looks for and where it writes what it finds. */
@@ -55,8 +95,8 @@ export interface FdSearch {
 export interface ReadFdLinksOptions {
   /** Stop as soon as the search's `remaining` is empty. */
   stopWhenFound?: boolean;
-  /** Read only up to this index of the cursor (a skim of the first fds). */
-  upTo?: number;
+  /** Read only the fds numbered below this (a skim of the low fds). */
+  below?: number;
 }
 
 /** Records that `pid` holds the socket `link` names, if it is wanted. */
@@ -84,12 +124,15 @@ export function readFdLinks(
   search: FdSearch,
   options: ReadFdLinksOptions = {},
 ): void {
-  const { stopWhenFound = false } = options;
-  const end = Math.min(cursor.fds.length, options.upTo ?? cursor.fds.length);
-  while (cursor.next < end) {
+  const { stopWhenFound = false, below } = options;
+  for (;;) {
+    if (cursor.next >= cursor.fds.length && !listNext(cursor)) return;
+    const fd = cursor.fds[cursor.next]!;
+    if (below !== undefined && Number(fd) >= below) return; // ascending: the rest are too
+    cursor.next++;
     let link: string;
     try {
-      link = readlinkSync(cursor.dir + cursor.fds[cursor.next++]);
+      link = readlinkSync(cursor.dir + fd);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // Access is decided per process, so one denied fd means all are: stop rather than
@@ -97,6 +140,7 @@ export function readFdLinks(
       if (code === 'EACCES' || code === 'EPERM') {
         cursor.next = cursor.fds.length;
         cursor.denied = true;
+        closeFdCursor(cursor);
       }
       continue; // else closed while we looked
     }
@@ -112,8 +156,10 @@ export function scanSocketOwners(wanted: ReadonlySet<number>, procRoot = '/proc'
   if (wanted.size === 0) return { owners: search.owners, unreadable };
   for (const pid of listPids(procRoot)) {
     const { cursor, error } = openFdCursor(pid, procRoot);
-    if (cursor) readFdLinks(pid, cursor, search);
-    else if (error !== 'ENOENT') unreadable.push(pid);
+    if (cursor) {
+      readFdLinks(pid, cursor, search);
+      closeFdCursor(cursor);
+    } else if (error !== 'ENOENT') unreadable.push(pid);
   }
   sortOwners(search.owners);
   return { owners: search.owners, unreadable };

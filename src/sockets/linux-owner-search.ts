@@ -7,6 +7,7 @@ import {
   usableReaders,
 } from './hidden-proof.js';
 import {
+  closeFdCursor,
   type FdCursor,
   type FdScanResult,
   type FdSearch,
@@ -34,23 +35,6 @@ export type OwnerSearch = 'exhaustive' | 'family';
 
 /** The first pass reads each process's fds numbered below this: listeners are opened early. */
 const SKIM_FDS = 256;
-
-/**
- * Moves the fds numbered below `limit` to the front of the cursor's unread part and returns
- * the index where they end. The directory listing is in string order ("1", "10", "100", …),
- * so without this a skim would read fd 1000 before fd 20.
- */
-function lowFdsFirst(cursor: FdCursor, limit: number): number {
-  const low: string[] = [];
-  const high: string[] = [];
-  for (let i = cursor.next; i < cursor.fds.length; i++) {
-    const fd = cursor.fds[i]!;
-    (Number(fd) < limit ? low : high).push(fd);
-  }
-  if (high.length === 0) return cursor.fds.length;
-  cursor.fds = [...cursor.fds.slice(0, cursor.next), ...low, ...high];
-  return cursor.next + low.length;
-}
 
 /**
  * Reads whole every process not proven by `proofs` (all of them without one) until each
@@ -108,16 +92,28 @@ export function findSocketOwners(
   proofs?: HiddenProofStore,
 ): FdScanResult {
   if (search === 'exhaustive' || wanted.size === 0) return scanSocketOwners(wanted, procRoot);
+  const cursors = new Map<number, FdCursor>();
+  try {
+    return searchFamilies(wanted, procRoot, cursors, proofs);
+  } finally {
+    for (const cursor of cursors.values()) closeFdCursor(cursor);
+  }
+}
+
+function searchFamilies(
+  wanted: ReadonlySet<number>,
+  procRoot: string,
+  cursors: Map<number, FdCursor>,
+  proofs: HiddenProofStore | undefined,
+): FdScanResult {
   const found: FdSearch = { wanted, owners: new Map(), remaining: new Set(wanted) };
   const remaining = found.remaining!;
-  const cursors = new Map<number, FdCursor>();
   const pids = listPids(procRoot);
   for (const pid of pids) {
     const { cursor } = openFdCursor(pid, procRoot);
     if (!cursor) continue;
     cursors.set(pid, cursor);
-    const upTo = lowFdsFirst(cursor, SKIM_FDS);
-    readFdLinks(pid, cursor, found, { stopWhenFound: true, upTo });
+    readFdLinks(pid, cursor, found, { stopWhenFound: true, below: SKIM_FDS });
     if (remaining.size === 0) break;
   }
   let tree: ProcessTree | undefined;
@@ -144,7 +140,7 @@ export function findSocketOwners(
   for (const pid of plan ? plan.whole : pids) readWhole(pid);
   for (const pid of plan?.low ?? []) {
     const cursor = cursorOf(pid);
-    if (cursor) readFdLinks(pid, cursor, found, { upTo: lowFdsFirst(cursor, SKIM_FDS) });
+    if (cursor) readFdLinks(pid, cursor, found, { below: SKIM_FDS });
   }
   return sorted(found.owners);
 }

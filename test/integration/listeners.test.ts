@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { closeSync, openSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { type Listener, listListeners, whoHolds } from '../../src/index.js';
+import { closeFdCursor, openFdCursor, readFdLinks } from '../../src/sockets/linux-fd-scan.js';
 import { readProcStat } from '../../src/sockets/linux-process.js';
 import { assertCliBuilt, runCli } from '../helpers/cli.js';
 import {
@@ -102,6 +104,39 @@ describe('listListeners on live loopback listeners', () => {
       exposure: 'loopback',
     });
     expect(listenersOf(await listListeners(), fixture)).toEqual([]);
+  });
+});
+
+describe('the scan leaves nothing open', () => {
+  it('closes every fd directory it listed, whichever way each search ended', async () => {
+    const fixture = await startFixture('listen.mjs', ['127.0.0.1', '0']);
+    // Over 256 fds here, so a skim of this process stops with its listing still open.
+    const extra = Array.from({ length: 300 }, () => openSync('/dev/null', 'r'));
+    onTestFinished(() => {
+      for (const fd of extra) closeSync(fd);
+    });
+    const fdCount = () => readdirSync('/proc/self/fd').length;
+    const before = fdCount();
+    // A skim stops with the listing open; closing it, or reading to the end, releases it.
+    const wanted = { wanted: new Set<number>(), owners: new Map<number, number[]>() };
+    const skimmed = openFdCursor(process.pid).cursor!;
+    readFdLinks(process.pid, skimmed, wanted, { below: 256 });
+    expect(skimmed.listing).toBeDefined();
+    expect(fdCount()).toBe(before + 1);
+    closeFdCursor(skimmed);
+    expect(fdCount()).toBe(before);
+    const whole = openFdCursor(process.pid).cursor!;
+    readFdLinks(process.pid, whole, wanted);
+    expect(whole.listing).toBeUndefined();
+    expect(whole.fds.map(Number)).toEqual([...whole.fds.map(Number)].sort((a, b) => a - b));
+    expect(fdCount()).toBe(before);
+    for (let i = 0; i < 5; i++) {
+      await listListeners();
+      await listListeners({ exhaustive: true });
+      await whoHolds(fixture.port);
+      await listListeners({ hiddenProof: false });
+    }
+    expect(fdCount()).toBe(before);
   });
 });
 
