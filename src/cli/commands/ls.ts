@@ -31,10 +31,11 @@ function renderListeners(listeners: readonly Listener[], ctx: CliContext): strin
 
 async function watch(
   ctx: CliContext,
-  scan: { udp: boolean; exhaustive: boolean; hiddenProof: string },
+  scan: { udp: boolean; exhaustive: boolean },
   intervalMs: number,
   json: boolean,
 ): Promise<number> {
+  // The proof stays in this process's memory: a file written on every tick would cost more.
   await watchListeners({ ...scan, intervalMs, signal: ctx.signal }, (change) => {
     if (json) {
       ctx.stdout.write(`${JSON.stringify(change)}\n`);
@@ -87,7 +88,7 @@ export const lsCommand: CommandSpec = {
         typeof values.interval === 'string' ? values.interval : '500ms',
         '--interval',
       );
-      return watch(ctx, scan, intervalMs, json);
+      return watch(ctx, { udp: scan.udp, exhaustive: scan.exhaustive }, intervalMs, json);
     }
     const listeners = await listListeners(scan);
     ctx.stdout.write(
