@@ -31,8 +31,8 @@ export interface FdCursor {
   /** The fds listed so far. */
   fds: string[];
   next: number;
-  /** Set when reading a link was refused: the rest of the table went unread. */
-  denied?: boolean;
+  /** Set when reading stopped short: a link was refused, or the listing failed midway. */
+  incomplete?: boolean;
   /** The directory still being listed; closed once exhausted or by {@link closeFdCursor}. */
   listing?: Dir;
 }
@@ -72,7 +72,8 @@ function listNext(cursor: FdCursor): boolean {
   try {
     entry = cursor.listing.readSync();
   } catch {
-    // The process ended while it was listed: what was read stands.
+    // The process ended while it was listed: what was read stands, but proves nothing.
+    cursor.incomplete = true;
   }
   if (entry) {
     cursor.fds.push(entry.name);
@@ -139,7 +140,7 @@ export function readFdLinks(
       // pay a thrown error for each of them.
       if (code === 'EACCES' || code === 'EPERM') {
         cursor.next = cursor.fds.length;
-        cursor.denied = true;
+        cursor.incomplete = true;
         closeFdCursor(cursor);
       }
       continue; // else closed while we looked

@@ -70,7 +70,7 @@ function proveHidden(
     }
     readFdLinks(pid, cursor, found, { stopWhenFound: true });
     if (remaining.size === 0) return false;
-    if (key !== undefined && !cursor.denied) readers.push(key);
+    if (key !== undefined && !cursor.incomplete) readers.push(key);
   }
   if (bootId) proofs!.save({ bootId, procRoot, at: now, sockets: [...remaining], readers });
   return proven === undefined;

@@ -58,6 +58,19 @@ describe('the proof about sockets without a visible holder', () => {
     expect(findSocketOwners(wanted, root, 'exhaustive').owners.get(5000)).toEqual([200, 300]);
   });
 
+  it('names as readers only the processes whose fds were all read', () => {
+    const root = createFakeProc({
+      processes: [
+        { pid: 200, name: 'server', ppid: 1, session: 200, fds: { 3: 'socket:[6000]' } },
+        { pid: 300, name: 'other-user', ppid: 1, session: 300, fdUnreadable: true },
+      ],
+      files: { 'sys/kernel/random/boot_id': `${BOOT}\n` },
+    });
+    const proofs = memoryProofStore();
+    findSocketOwners(new Set([5000, 6000]), root, 'family', proofs);
+    expect(proofs.load()!.readers).toEqual(['200:1000']);
+  });
+
   it('is neither kept nor used without a boot id', () => {
     const root = createFakeProc({
       processes: [{ pid: 200, name: 'server', ppid: 1, session: 200, fds: { 3: 'socket:[6000]' } }],
