@@ -4,8 +4,6 @@ import { type Dir, type Dirent, opendirSync, readdirSync, readlinkSync } from 'n
 export interface FdScanResult {
   /** Socket inode → every pid holding it, in pid order. */
   owners: Map<number, number[]>;
-  /** Pids whose fd table could not be read (another user's process without privilege). */
-  unreadable: number[];
 }
 
 const SOCKET_PREFIX = 'socket:[';
@@ -37,20 +35,17 @@ export interface FdCursor {
   listing?: Dir;
 }
 
-/** Opens the fd table of `pid`; `error` is set when it cannot be listed (gone, another user's). */
-export function openFdCursor(
-  pid: number,
-  procRoot = '/proc',
-): { cursor?: FdCursor; error?: string } {
+/** Opens the fd table of `pid`; undefined when it cannot be listed (gone, another user's). */
+export function openFdCursor(pid: number, procRoot = '/proc'): FdCursor | undefined {
   const dir = `${procRoot}/${pid}/fd/`;
   try {
     if (procRoot === '/proc')
-      return { cursor: { dir, fds: [], next: 0, listing: opendirSync(dir, { bufferSize: 64 }) } };
+      return { dir, fds: [], next: 0, listing: opendirSync(dir, { bufferSize: 64 }) };
     // Any other root is a plain directory (a test's): listed whole, put in the kernel's order.
     const fds = readdirSync(dir).sort((a, b) => Number(a) - Number(b));
-    return { cursor: { dir, fds, next: 0 } };
-  } catch (error) {
-    return { error: (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN' };
+    return { dir, fds, next: 0 };
+  } catch {
+    return undefined;
   }
 }
 
@@ -153,17 +148,16 @@ export function readFdLinks(
 /** Finds which pids hold the socket inodes in `wanted` by reading every /proc/<pid>/fd link. */
 export function scanSocketOwners(wanted: ReadonlySet<number>, procRoot = '/proc'): FdScanResult {
   const search: FdSearch = { wanted, owners: new Map() };
-  const unreadable: number[] = [];
-  if (wanted.size === 0) return { owners: search.owners, unreadable };
+  if (wanted.size === 0) return { owners: search.owners };
   for (const pid of listPids(procRoot)) {
-    const { cursor, error } = openFdCursor(pid, procRoot);
-    if (cursor) {
-      readFdLinks(pid, cursor, search);
-      closeFdCursor(cursor);
-    } else if (error !== 'ENOENT') unreadable.push(pid);
+    // A table that cannot be listed (gone, another user's) holds nothing this user can show.
+    const cursor = openFdCursor(pid, procRoot);
+    if (!cursor) continue;
+    readFdLinks(pid, cursor, search);
+    closeFdCursor(cursor);
   }
   sortOwners(search.owners);
-  return { owners: search.owners, unreadable };
+  return { owners: search.owners };
 }
 
 /** Sorts each socket's holders by pid and drops repeats, in place. */

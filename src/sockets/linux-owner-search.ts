@@ -110,7 +110,7 @@ function searchFamilies(
   const remaining = found.remaining!;
   const pids = listPids(procRoot);
   for (const pid of pids) {
-    const { cursor } = openFdCursor(pid, procRoot);
+    const cursor = openFdCursor(pid, procRoot);
     if (!cursor) continue;
     cursors.set(pid, cursor);
     readFdLinks(pid, cursor, found, { stopWhenFound: true, below: SKIM_FDS });
@@ -125,7 +125,7 @@ function searchFamilies(
     return sorted(found.owners); // every process was read whole
   const cursorOf = (pid: number) => {
     if (!cursors.has(pid)) {
-      const { cursor } = openFdCursor(pid, procRoot);
+      const cursor = openFdCursor(pid, procRoot);
       if (cursor) cursors.set(pid, cursor);
     }
     return cursors.get(pid);
@@ -147,5 +147,5 @@ function searchFamilies(
 
 function sorted(owners: Map<number, number[]>): FdScanResult {
   sortOwners(owners);
-  return { owners, unreadable: [] };
+  return { owners };
 }

@@ -20,9 +20,9 @@ export interface ListListenersOptions extends ProcFsOptions {
   runCommand?: RunCommand;
   /**
    * Linux: read every fd of every process to find the holders (what `ss -p` costs). Default
-   * false: the search reads fds until each socket has a holder, then only the holders' process
-   * families and sessions (forked workers included); only a socket handed to an unrelated
-   * process over a Unix socket needs this.
+   * false: the `family` search of {@link OwnerSearch}, which reads whole only the processes
+   * that can share a holder's sockets by fork; only a socket handed to an unrelated process
+   * over a Unix socket, or moved to a high fd in a sibling, needs this.
    */
   exhaustive?: boolean;
   /**

@@ -119,13 +119,13 @@ describe('the scan leaves nothing open', () => {
     const before = fdCount();
     // A skim stops with the listing open; closing it, or reading to the end, releases it.
     const wanted = { wanted: new Set<number>(), owners: new Map<number, number[]>() };
-    const skimmed = openFdCursor(process.pid).cursor!;
+    const skimmed = openFdCursor(process.pid)!;
     readFdLinks(process.pid, skimmed, wanted, { below: 256 });
     expect(skimmed.listing).toBeDefined();
     expect(fdCount()).toBe(before + 1);
     closeFdCursor(skimmed);
     expect(fdCount()).toBe(before);
-    const whole = openFdCursor(process.pid).cursor!;
+    const whole = openFdCursor(process.pid)!;
     readFdLinks(process.pid, whole, wanted);
     expect(whole.listing).toBeUndefined();
     expect(whole.fds.map(Number)).toEqual([...whole.fds.map(Number)].sort((a, b) => a - b));

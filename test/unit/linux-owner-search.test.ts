@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findSocketOwners } from '../../src/sockets/linux-owner-search.js';
-import { createFakeProc } from '../helpers/fake-proc.js';
+import { createFakeProc, type FakeProcess } from '../helpers/fake-proc.js';
 
 // pid → ppid: 1 ← 100 (shell) ← 200 (server master) ← 201, 202 (workers); 1 ← 300 (unrelated)
 // The master and both workers share socket 5000 (fork); 300 got it over a Unix socket.
@@ -21,6 +21,12 @@ function tree(): string {
   });
 }
 
+/** Who `family` finds holding socket 5000 among `processes`. */
+function familyHolders(processes: FakeProcess[]): number[] | undefined {
+  const root = createFakeProc({ processes });
+  return findSocketOwners(new Set([5000]), root, 'family').owners.get(5000);
+}
+
 describe('findSocketOwners', () => {
   it('exhaustive finds every holder, related or not', () => {
     const { owners } = findSocketOwners(new Set([5000]), tree(), 'exhaustive');
@@ -36,40 +42,37 @@ describe('findSocketOwners', () => {
   it("family also reads the holders' session: workers orphaned when their master died", () => {
     // 400 was the master (gone); its workers 401 and 402 were reparented to init but keep
     // session 400. 500 is another session and is not read.
-    const root = createFakeProc({
-      processes: [
+    expect(
+      familyHolders([
         { pid: 401, name: 'worker', ppid: 1, session: 400, fds: { 3: 'socket:[5000]' } },
         { pid: 402, name: 'worker', ppid: 1, session: 400, fds: { 8: 'socket:[5000]' } },
         { pid: 500, name: 'other', ppid: 1, fds: { 3: 'socket:[5000]' } },
-      ],
-    });
-    expect(findSocketOwners(new Set([5000]), root, 'family').owners.get(5000)).toEqual([401, 402]);
+      ]),
+    ).toEqual([401, 402]);
   });
 
   it('family reads everything when an orphaned holder has no session (entered from outside a container)', () => {
     // Session 0: the workers' session leader lives outside this pid namespace, so neither the
     // tree nor the session links 601 to 602.
-    const root = createFakeProc({
-      processes: [
+    expect(
+      familyHolders([
         { pid: 601, name: 'worker', ppid: 1, session: 0, fds: { 3: 'socket:[5000]' } },
         { pid: 602, name: 'worker', ppid: 1, session: 0, fds: { 8: 'socket:[5000]' } },
-      ],
-    });
-    expect(findSocketOwners(new Set([5000]), root, 'family').owners.get(5000)).toEqual([601, 602]);
+      ]),
+    ).toEqual([601, 602]);
   });
 
   it('family finds the same holders when it stops reading a holder that holds every wanted socket', () => {
     const fds: Record<number, string> = { 3: 'socket:[5000]' };
     for (let fd = 4; fd < 300; fd++) fds[fd] = `socket:[${9000 + fd}]`;
     fds[300] = 'socket:[5000]'; // a dup of the same socket: nothing new to find
-    const root = createFakeProc({
-      processes: [
+    expect(
+      familyHolders([
         { pid: 200, name: 'server', ppid: 100, session: 100, fds },
         { pid: 201, name: 'worker', ppid: 200, session: 100, fds: { 3: 'socket:[5000]' } },
         { pid: 100, name: 'sh', ppid: 1, session: 100, fds: { 0: '/dev/null' } },
-      ],
-    });
-    expect(findSocketOwners(new Set([5000]), root, 'family').owners.get(5000)).toEqual([200, 201]);
+      ]),
+    ).toEqual([200, 201]);
   });
 
   it("reads a long fd table whole, past the first pass's skim", () => {
@@ -117,64 +120,55 @@ describe('findSocketOwners', () => {
   });
 
   it("family reads the low fds of a holder's siblings: a launcher that closed its own copy", () => {
-    const root = createFakeProc({
-      processes: [
+    expect(
+      familyHolders([
         { pid: 100, name: 'launcher', ppid: 1, session: 100, fds: { 0: '/dev/null' } },
         { pid: 101, name: 'worker', ppid: 100, session: 100, fds: { 3: 'socket:[5000]' } },
         { pid: 102, name: 'worker', ppid: 100, session: 100, fds: { 3: 'socket:[5000]' } },
-      ],
-    });
-    expect(findSocketOwners(new Set([5000]), root, 'family').owners.get(5000)).toEqual([101, 102]);
+      ]),
+    ).toEqual([101, 102]);
   });
 
   it('family finds workers orphaned under a subreaper through their session', () => {
     // The master (200) died; its workers went to the subreaper 50, not to init.
-    const root = createFakeProc({
-      processes: [
+    expect(
+      familyHolders([
         { pid: 50, name: 'subreaper', ppid: 1, session: 50, fds: { 0: '/dev/null' } },
         { pid: 201, name: 'worker', ppid: 50, session: 200, fds: { 3: 'socket:[5000]' } },
         { pid: 202, name: 'worker', ppid: 50, session: 200, fds: { 3: 'socket:[5000]' } },
-      ],
-    });
-    expect(findSocketOwners(new Set([5000]), root, 'family').owners.get(5000)).toEqual([201, 202]);
+      ]),
+    ).toEqual([201, 202]);
   });
 
   it('family reads the whole session of workers orphaned under a subreaper, high fds included', () => {
     // The session leader (the master, 2000) is gone: the session is read whole.
-    const root = createFakeProc({
-      processes: [
+    expect(
+      familyHolders([
         { pid: 1000, name: 'subreaper', ppid: 1, session: 1000, fds: { 0: '/dev/null' } },
         { pid: 2001, name: 'worker', ppid: 1000, session: 2000, fds: { 300: 'socket:[5000]' } },
         { pid: 2002, name: 'worker', ppid: 1000, session: 2000, fds: { 300: 'socket:[5000]' } },
-      ],
-    });
-    expect(findSocketOwners(new Set([5000]), root, 'family').owners.get(5000)).toEqual([
-      2001, 2002,
-    ]);
+      ]),
+    ).toEqual([2001, 2002]);
   });
 
   it('family reads everything when init holds the socket above the first pass (socket activation)', () => {
-    const root = createFakeProc({
-      processes: [
+    expect(
+      familyHolders([
         { pid: 1, name: 'systemd', ppid: 0, fds: { 300: 'socket:[5000]' } },
         { pid: 500, name: 'service', ppid: 1, session: 500, fds: { 3: 'socket:[5000]' } },
         { pid: 600, name: 'other', ppid: 1, session: 600, fds: { 900: 'socket:[5000]' } },
-      ],
-    });
-    expect(findSocketOwners(new Set([5000]), root, 'family').owners.get(5000)).toEqual([
-      1, 500, 600,
-    ]);
+      ]),
+    ).toEqual([1, 500, 600]);
   });
 
   it('family ends and reads everything when the parents loop (pid reuse between stat reads)', () => {
-    const root = createFakeProc({
-      processes: [
+    expect(
+      familyHolders([
         { pid: 100, name: 'a', ppid: 200, session: 100, fds: { 3: 'socket:[5000]' } },
         { pid: 200, name: 'b', ppid: 100, session: 100, fds: { 0: '/dev/null' } },
         { pid: 300, name: 'c', ppid: 1, session: 300, fds: { 700: 'socket:[5000]' } },
-      ],
-    });
-    expect(findSocketOwners(new Set([5000]), root, 'family').owners.get(5000)).toEqual([100, 300]);
+      ]),
+    ).toEqual([100, 300]);
   });
 
   it('family falls back to a full read when a socket has no visible holder', () => {
@@ -183,42 +177,25 @@ describe('findSocketOwners', () => {
     expect(owners.has(9999)).toBe(false);
   });
 
-  it('family reads everything when init itself holds the socket (socket activation)', () => {
-    const root = createFakeProc({
-      processes: [
-        { pid: 1, name: 'systemd', ppid: 0, fds: { 40: 'socket:[5000]' } },
-        { pid: 500, name: 'service', ppid: 1, fds: { 3: 'socket:[5000]' } },
-        { pid: 501, name: 'worker', ppid: 500, session: 500, fds: { 900: 'socket:[5000]' } },
-      ],
-    });
-    expect(findSocketOwners(new Set([5000]), root, 'family').owners.get(5000)).toEqual([
-      1, 500, 501,
-    ]);
-  });
-
   it("family reads a holder's relative whole when it lacks one of the holder's sockets", () => {
-    // 201 forked from 200 before 200 opened 6001, so it must be read past its low fds.
+    // 201 forked from 200 before 200 opened 6001 at fd 4; 201 later got its own copy at fd 300
+    // (past the first pass). Lacking 6001 after that pass, it must be read whole.
     const root = createFakeProc({
       processes: [
-        { pid: 1, name: 'init', ppid: 0, fds: { 7: 'socket:[5000]' } },
-        {
-          pid: 200,
-          name: 'server',
-          ppid: 1,
-          session: 200,
-          fds: { 3: 'socket:[6000]', 4: 'socket:[6001]' },
-        },
+        { pid: 200, name: 'server', ppid: 1, fds: { 3: 'socket:[6000]', 4: 'socket:[6001]' } },
         {
           pid: 201,
           name: 'worker',
           ppid: 200,
           session: 200,
-          fds: { 3: 'socket:[6000]', 300: 'socket:[5000]' },
+          fds: { 3: 'socket:[6000]', 300: 'socket:[6001]' },
         },
+        { pid: 300, name: 'other', ppid: 1, fds: { 3: 'socket:[7000]' } },
       ],
     });
-    const { owners } = findSocketOwners(new Set([5000, 6000, 6001]), root, 'family');
-    expect(owners.get(5000)).toEqual([1, 201]);
+    const { owners } = findSocketOwners(new Set([6000, 6001, 7000]), root, 'family');
     expect(owners.get(6000)).toEqual([200, 201]);
+    expect(owners.get(6001)).toEqual([200, 201]);
+    expect(owners.get(7000)).toEqual([300]);
   });
 });
