@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import type { Colors } from 'picocolors/types.js';
+import { HIDDEN_PROOF_FILE } from '../sockets/hidden-proof.js';
 
 /** What a command sees of the outside world; only `cli/` builds one from `process`. */
 export interface CliContext {
@@ -73,5 +75,5 @@ export const COMMON_OPTIONS: Record<string, OptionSpec> = {
 
 /** The file where `ls`, `who` and `kill` keep the family search's proof about hidden sockets. */
 export function hiddenProofFile(ctx: Pick<CliContext, 'stateDir'>): string {
-  return `${ctx.stateDir}/hidden-sockets.json`;
+  return join(ctx.stateDir, HIDDEN_PROOF_FILE);
 }

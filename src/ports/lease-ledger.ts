@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PortierError } from '../errors.js';
 import { writeFileAtomic } from '../state/atomic-write.js';
@@ -82,19 +82,6 @@ function openLedger(path: string): number | undefined {
   }
 }
 
-function readAll(fd: number): Buffer {
-  const chunks: Buffer[] = [];
-  let position = 0;
-  for (;;) {
-    const chunk = Buffer.allocUnsafe(16 * 1024);
-    const n = readSync(fd, chunk, 0, chunk.length, position);
-    if (n === 0) break;
-    chunks.push(chunk.subarray(0, n));
-    position += n;
-  }
-  return Buffer.concat(chunks);
-}
-
 /** A ledger this many times longer than it needs to be is replaced rather than padded. */
 const SHRINK_FACTOR = 4;
 
@@ -118,7 +105,8 @@ function storeLedger(
   }
   const bytes = Buffer.alloc(Math.max(length, previousBytes), ' ');
   bytes.write(line);
-  writeSync(fd, bytes, 0, bytes.length, 0);
+  // A short write (a full disk) would leave a torn line: replace the file whole instead.
+  if (writeSync(fd, bytes, 0, bytes.length, 0) < bytes.length) writeFileAtomic(path, line);
 }
 
 /** Options for reading and changing the ledger. */
@@ -153,7 +141,7 @@ export async function updateLedger<T>(
       let stored: Lease[] = [];
       let previousBytes = 0;
       if (fd !== undefined) {
-        const bytes = readAll(fd);
+        const bytes = readFileSync(fd); // a fresh fd: from offset 0
         previousBytes = bytes.length;
         const parsed = parseLedger(bytes.toString('utf8'));
         if (parsed) stored = parsed;

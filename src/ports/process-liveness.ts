@@ -12,8 +12,8 @@ const selfIdentity = new Map<string, ProcessIdentity>();
 /** The identity of a live process, or undefined when it is gone. */
 export function identifyProcess(pid: number, procRoot = '/proc'): ProcessIdentity | undefined {
   if (pid === process.pid) {
-    // Every pick asks about its own process (the owner of new leases, and of most leases it
-    // prunes): reading /proc/self/stat again each time is a third of a pick's file reads.
+    // A pick asks about its own process for the lease it adds and again while pruning the
+    // leases it already holds; its start time cannot change, so one read serves them all.
     const known = selfIdentity.get(procRoot);
     if (known) return known;
     const identity = readIdentity(pid, procRoot);

@@ -26,6 +26,9 @@ export interface HiddenProofStore {
   save(proof: HiddenProof): void;
 }
 
+/** The proof's file name in a state directory, for callers that keep it on disk. */
+export const HIDDEN_PROOF_FILE = 'hidden-sockets.json';
+
 /** How long a proof is used, in ms (10 minutes): a bound on trusting an inode number. */
 export const HIDDEN_PROOF_MAX_AGE_MS = 10 * 60_000;
 

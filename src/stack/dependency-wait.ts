@@ -1,14 +1,9 @@
 import type { DependsCondition, ResolvedService } from './config/types.js';
+import { FAILED_STATES } from './service-states.js';
 import type { ServiceState, ServiceStatus } from './types.js';
 
 /** States past which a dependency will not meet any condition without a new start. */
-const GIVEN_UP: ReadonlySet<ServiceState> = new Set([
-  'failed',
-  'crashed',
-  'exited',
-  'stopped',
-  'completed',
-]);
+const GIVEN_UP: ReadonlySet<ServiceState> = new Set([...FAILED_STATES, 'stopped', 'completed']);
 
 /** True when `status` meets `condition`. */
 export function meetsCondition(

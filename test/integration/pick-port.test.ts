@@ -125,7 +125,7 @@ describe('pickPort', () => {
     expect(JSON.parse(text).leases).toHaveLength(1);
   });
 
-  it('reads the first line of a ledger whose writer died before cutting the old tail', async () => {
+  it("reads only the first line of a ledger with a racing writer's longer line after it", async () => {
     const stateDir = tempDir();
     const path = join(stateDir, 'leases.json');
     const range = { from: 61040, to: 61041 };

@@ -52,7 +52,7 @@ describe('parseLedger', () => {
     ['{"version":1}', undefined],
     ['{not json', undefined],
     ['', undefined],
-    // A writer killed after writing its line and before cutting the old tail off.
+    // A shorter line written over a longer one (racing writers after a broken stale lock).
     [
       '{"version":1,"leases":[{"port":6,"pid":2,"expiresAt":9}]}\n"port":5,"pid":1,"expiresAt":9}]}\n',
       [{ port: 6, pid: 2, expiresAt: 9 }],

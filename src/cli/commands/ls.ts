@@ -77,20 +77,16 @@ export const lsCommand: CommandSpec = {
     },
   },
   async run({ values }, ctx) {
-    const scan = {
-      udp: values.udp === true,
-      exhaustive: values.exhaustive === true,
-      hiddenProof: hiddenProofFile(ctx),
-    };
+    const scan = { udp: values.udp === true, exhaustive: values.exhaustive === true };
     const json = values.json === true;
     if (values.watch) {
       const intervalMs = parseDuration(
         typeof values.interval === 'string' ? values.interval : '500ms',
         '--interval',
       );
-      return watch(ctx, { udp: scan.udp, exhaustive: scan.exhaustive }, intervalMs, json);
+      return watch(ctx, scan, intervalMs, json);
     }
-    const listeners = await listListeners(scan);
+    const listeners = await listListeners({ ...scan, hiddenProof: hiddenProofFile(ctx) });
     ctx.stdout.write(
       json ? `${JSON.stringify(listeners, null, 2)}\n` : renderListeners(listeners, ctx),
     );

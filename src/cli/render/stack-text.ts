@@ -1,4 +1,5 @@
 import type { Colors } from 'picocolors/types.js';
+import { FAILED_STATES } from '../../stack/service-states.js';
 import type { FailureSummary } from '../../stack/supervisor.js';
 import type { ServiceState, ServiceStatus, StackStatus } from '../../stack/types.js';
 import { formatDuration } from '../../time/duration.js';
@@ -6,7 +7,7 @@ import { renderTable } from './table.js';
 
 const GOOD: ReadonlySet<ServiceState> = new Set(['healthy', 'completed']);
 const RUNNING: ReadonlySet<ServiceState> = new Set(['starting', 'healthy', 'unhealthy']);
-const BAD: ReadonlySet<ServiceState> = new Set(['failed', 'crashed', 'exited', 'unhealthy']);
+const BAD: ReadonlySet<ServiceState> = new Set([...FAILED_STATES, 'unhealthy']);
 
 /** A state coloured: green when fine, red when failed, yellow in between. */
 export function colorState(state: ServiceState, c: Colors): string {

@@ -6,7 +6,7 @@ import { readDoorRecord } from '../../door/door-record.js';
 import { listRoutes } from '../../door/registry.js';
 import { PortierError } from '../../errors.js';
 import { loadStackConfig } from '../../stack/config/load-stack-config.js';
-import { createStackClient } from '../../stack/control/control-client.js';
+import { createStackClient, type StackClient } from '../../stack/control/control-client.js';
 import { findRunningStack } from '../../stack/open-stack.js';
 import { ensureProjectDir, projectStateDir } from '../../stack/project-state.js';
 import { FAILED_STATES, SETTLED_STATES } from '../../stack/service-states.js';
@@ -49,12 +49,61 @@ async function namedUrlsOf(stateDir: string, project: string): Promise<Map<strin
   return urls;
 }
 
-/** Settled when every service that was started has reached a resting state. */
 /** Longest wait between two status reads while the stack settles, ms. */
 const EVENT_FALLBACK_MS = 1_000;
 
+/** Settled when a service was started and every started one has reached a resting state. */
 function isSettled(status: StackStatus): boolean {
-  return status.services.every((s) => s.state === 'pending' || SETTLED_STATES.has(s.state));
+  return (
+    status.services.some((s) => s.state !== 'pending') &&
+    status.services.every((s) => s.state === 'pending' || SETTLED_STATES.has(s.state))
+  );
+}
+
+/**
+ * Reads the stack's status until it has settled or `signal` aborts, handing each read to
+ * `onStatus`. Woken by the supervisor's service and phase events rather than polling; the
+ * timeout only covers an event stream that could not be opened or broke.
+ */
+async function waitUntilSettled(
+  client: StackClient,
+  signal: AbortSignal,
+  onStatus: (status: StackStatus) => void,
+): Promise<StackStatus> {
+  let changed = false;
+  let wake: (() => void) | undefined;
+  const onChange = () => {
+    changed = true;
+    wake?.();
+  };
+  // Following before the first read: an event between the two cannot be missed.
+  const stopFollowing = await client
+    .follow((event) => {
+      if (event.type !== 'log') onChange();
+    }, onChange)
+    .catch(() => undefined);
+  signal.addEventListener('abort', onChange, { once: true });
+  try {
+    for (;;) {
+      const status = await client.status();
+      onStatus(status);
+      if (signal.aborted || isSettled(status)) return status;
+      // An event that came while the status was read counts: no wait then.
+      if (!changed)
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, EVENT_FALLBACK_MS);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      changed = false;
+      wake = undefined;
+    }
+  } finally {
+    stopFollowing?.();
+    signal.removeEventListener('abort', onChange);
+  }
 }
 
 /**
@@ -122,7 +171,6 @@ export async function runUpDetached(request: UpRequest, ctx: CliContext): Promis
   ctx.stderr.write(`${config.name}: supervisor pid ${record.pid}, log ${logPath}\n`);
   const client = createStackClient(record.socket);
   const seen = new Map<string, ServiceState>();
-  let status = await client.status();
   const report = (s: StackStatus) => {
     for (const svc of s.services) {
       if (svc.state === 'pending' || seen.get(svc.name) === svc.state) continue;
@@ -133,42 +181,7 @@ export async function runUpDetached(request: UpRequest, ctx: CliContext): Promis
         );
     }
   };
-  // Woken by the supervisor's service and phase events rather than polling; the timeout only
-  // covers an event stream that could not be opened or broke.
-  let changed = false;
-  let wake: (() => void) | undefined;
-  const onChange = () => {
-    changed = true;
-    wake?.();
-  };
-  const stopFollowing = await client
-    .follow((event) => {
-      if (event.type !== 'log') onChange();
-    }, onChange)
-    .catch(() => undefined);
-  ctx.signal.addEventListener('abort', onChange, { once: true });
-  try {
-    while (!isSettled(status) || status.services.every((s) => s.state === 'pending')) {
-      report(status);
-      if (ctx.signal.aborted) break;
-      // An event that came while the last status was read counts: no wait then.
-      if (!changed)
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, EVENT_FALLBACK_MS);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      changed = false;
-      wake = undefined;
-      status = await client.status();
-    }
-  } finally {
-    stopFollowing?.();
-    ctx.signal.removeEventListener('abort', onChange);
-  }
-  report(status);
+  const status = await waitUntilSettled(client, ctx.signal, report);
   const failed = status.services.some((s) => FAILED_STATES.has(s.state));
   if (request.json) {
     ctx.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
