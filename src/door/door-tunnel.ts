@@ -15,13 +15,13 @@ import { endSoon } from '../net/end-soon.js';
 import { forwardResponseHeaders } from '../serve/hop-headers.js';
 import { type ProxyFailure, proxyFailure } from '../serve/proxy-failure.js';
 import type { Route } from './types.js';
-import {
-  type FailureContext,
-  type UpstreamConnection,
-  type UpstreamError,
-  type UpstreamExchange,
-  upstreamFailure,
+import type {
+  FailureContext,
+  UpstreamConnection,
+  UpstreamError,
+  UpstreamExchange,
 } from './upstream-connection.js';
+import { upstreamFailure } from './upstream-failure.js';
 import type { UpstreamPool } from './upstream-pool.js';
 
 /** What a tunnel needs from the door that runs it. */
@@ -71,7 +71,7 @@ class TunnelExchange implements UpstreamExchange {
   }
 
   start(head: string): void {
-    const connection = this.settings.pool.dial(this.route.upstream, true);
+    const connection = this.settings.pool.dialForUpgrade(this.route.upstream);
     this.connection = connection;
     connection.begin(this, this.settings.upstreamTimeoutMs);
     connection.write(head);
@@ -125,6 +125,10 @@ class TunnelExchange implements UpstreamExchange {
 
   onResponseBody(chunk: Buffer): void {
     if (this.state === 'declined') this.client.write(chunk);
+  }
+
+  onResponseView(): boolean {
+    return false; // never reached: a connection dialled for an upgrade reads with data events
   }
 
   onReadEnd(): void {}

@@ -7,13 +7,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { forwardResponseHeaders } from '../serve/hop-headers.js';
 import { type ProxyFailure, proxyFailure } from '../serve/proxy-failure.js';
 import type { Route } from './types.js';
-import {
-  type FailureContext,
-  type UpstreamConnection,
-  type UpstreamError,
-  type UpstreamExchange,
-  upstreamFailure,
+import type {
+  FailureContext,
+  UpstreamConnection,
+  UpstreamError,
+  UpstreamExchange,
 } from './upstream-connection.js';
+import { upstreamFailure } from './upstream-failure.js';
 import type { UpstreamPool } from './upstream-pool.js';
 
 /** What a forward needs from the door that runs it. */

@@ -13,7 +13,6 @@
  * connection then reads into a new buffer rather than overwrite bytes not yet sent.
  */
 import { connect, type Socket } from 'node:net';
-import { classifyProxyError, type ProxyFailure, proxyFailure } from '../serve/proxy-failure.js';
 import { fixedBodyLength } from './fixed-length-body.js';
 import {
   type BodyMode,
@@ -54,9 +53,10 @@ export interface UpstreamExchange {
    * during the call; `last` when they complete the body (the exchange ends the response with
    * them, and `onResponseEnd` is not called). Returns true when the exchange still refers to
    * the view afterwards (queued behind a slow client): the connection then reads into a new
-   * buffer. An exchange without it (a tunnel's) gets every body through `onResponseBody`.
+   * buffer. Never called on a connection dialled for an upgrade: it reads with `data` events,
+   * and every body goes through `onResponseBody`.
    */
-  onResponseView?(view: Buffer, last: boolean): boolean;
+  onResponseView(view: Buffer, last: boolean): boolean;
   /** One read from the upstream has been parsed and the response goes on: flush what is held. */
   onReadEnd(): void;
   onResponseEnd(): void;
@@ -74,32 +74,16 @@ export interface ConnectionOwner {
   forget(connection: UpstreamConnection): void;
 }
 
-/**
- * The proxy failure an exchange reports for `error`: a timeout is a connect or a response
- * timeout depending on whether the connection was made (`timeoutMs` names the limit).
- */
-export function upstreamFailure(
-  error: UpstreamError,
-  context: FailureContext,
-  timeoutMs: number,
-): ProxyFailure {
-  if (error.code !== 'ETIMEDOUT') return classifyProxyError(error);
-  return proxyFailure(
-    context.connected ? 'response-timeout' : 'connect-timeout',
-    'ETIMEDOUT',
-    timeoutMs,
-  );
-}
-
 function upstreamError(code: string, message: string): UpstreamError {
   return Object.assign(new Error(message), { code });
 }
 
 /**
  * Size of a connection's read buffer, bytes: a 64 KiB body and its head arrive in one read.
- * Pages are only touched as reads fill them, so idle pooled connections cost little memory.
+ * Every connection holds one, idle pooled ones too (128 idle connections: 16 MiB of external
+ * memory, though pages are only touched as reads fill them).
  */
-const READ_BUFFER_BYTES = 128 * 1024;
+export const READ_BUFFER_BYTES = 128 * 1024;
 
 /**
  * Smallest body passed on as views: below it llhttp's copy costs less than restarting the
@@ -141,14 +125,12 @@ export class UpstreamConnection {
     forUpgrade = false,
   ) {
     this.ownsReads = !forUpgrade;
-    this.socket = forUpgrade
-      ? connect({ host: upstream.address, port: upstream.port, noDelay: true })
-      : connect({
-          host: upstream.address,
-          port: upstream.port,
-          noDelay: true,
-          onread: { buffer: this.nextReadBuffer, callback: this.onRead },
-        });
+    this.socket = connect({
+      host: upstream.address,
+      port: upstream.port,
+      noDelay: true,
+      onread: forUpgrade ? undefined : { buffer: this.nextReadBuffer, callback: this.onRead },
+    });
     this.parser = createResponseParser(
       {
         onMessageBegin: () => this.onMessageBegin(),
@@ -272,8 +254,7 @@ export class UpstreamConnection {
       this.bodyLeft = -1;
       this.completed = true;
     }
-    // Only exchanges with onResponseView get here (see onHead).
-    if (exchange.onResponseView!(view, last)) this.readBuffer = undefined;
+    if (exchange.onResponseView(view, last)) this.readBuffer = undefined;
     // Bytes past Content-Length: the client got its response; the connection is not reused.
     if (extra > 0) return void this.discard();
     if (last && this.exchange !== null) this.settle();
@@ -314,8 +295,7 @@ export class UpstreamConnection {
     if (exchange.headRequest) return SKIP_BODY;
     // Content-Length bodies are read by the connection itself (see the file comment); llhttp
     // already knows 204 and 304 have none.
-    if (!this.ownsReads || !exchange.onResponseView || status === 204 || status === 304)
-      return READ_BODY;
+    if (!this.ownsReads || status === 204 || status === 304) return READ_BODY;
     const length = fixedBodyLength(rawHeaders);
     if (length < VIEW_BODY_MIN_BYTES || this.exchange === null) return READ_BODY;
     this.bodyLeft = length;

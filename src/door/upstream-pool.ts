@@ -21,11 +21,10 @@ export interface UpstreamPoolOptions {
 export interface UpstreamPool {
   /** An idle connection to `upstream`, or a new one (connecting; writes are queued). */
   acquire(upstream: Upstream): UpstreamConnection;
-  /**
-   * A new connection that skips the pool (a retry after a stale one, an upgrade); `forUpgrade`
-   * for one whose socket may be handed over to a tunnel.
-   */
-  dial(upstream: Upstream, forUpgrade?: boolean): UpstreamConnection;
+  /** A new connection that skips the pool (a retry after a stale one). */
+  dial(upstream: Upstream): UpstreamConnection;
+  /** A new connection whose socket may be handed over to a tunnel by a 101. */
+  dialForUpgrade(upstream: Upstream): UpstreamConnection;
   /** Connections open now, busy and idle; for tests and `door status`. */
   readonly size: number;
   /** Destroys every connection, busy ones too. */
@@ -74,6 +73,8 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
   };
 
   return {
+    dial: (upstream) => dial(upstream),
+    dialForUpgrade: (upstream) => dial(upstream, true),
     acquire(upstream) {
       const stack = idle.get(upstream.port)?.get(upstream.address);
       while (stack && stack.length > 0) {
@@ -83,7 +84,6 @@ export function createUpstreamPool(options: UpstreamPoolOptions): UpstreamPool {
       }
       return dial(upstream);
     },
-    dial,
     get size() {
       return all.size;
     },

@@ -7,6 +7,7 @@ import {
   renameSync,
   rmSync,
   statSync,
+  utimesSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,8 @@ export function readableCopy(): string {
   const dir = join(tmpdir(), `portier-readable-${Math.trunc(statSync(cli).mtimeMs)}`);
   try {
     statSync(join(dir, 'bin/portier.cjs'));
+    // Mark it used: removeOldCopies goes by this time, and a run may still be using it.
+    utimesSync(dir, new Date(), new Date());
     return dir;
   } catch {
     // not made yet for this build
@@ -54,7 +57,7 @@ export function readableCopy(): string {
   return dir;
 }
 
-/** Copies of earlier builds untouched this long are removed, ms (a run in progress keeps its own). */
+/** Copies of earlier builds unused this long are removed, ms: each use marks its copy's mtime. */
 const OLD_COPY_MS = 30 * 60_000;
 
 /** Removes the copies earlier builds left in the temp directory, so they do not pile up. */

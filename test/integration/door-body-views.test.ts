@@ -12,6 +12,7 @@ import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import {
   type ConnectionOwner,
   type FailureContext,
+  READ_BUFFER_BYTES,
   UpstreamConnection,
   type UpstreamError,
   type UpstreamExchange,
@@ -34,7 +35,9 @@ const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 /** An upstream answering `/<seed>/<size>` with pattern(seed, size) and a Content-Length. */
 async function patternUpstream() {
+  const seen: string[] = [];
   const server = createServer((req, res) => {
+    seen.push(req.url ?? '');
     const [, seed, size] = (req.url ?? '').split('/');
     const body = pattern(Number(seed), Number(size));
     res.writeHead(200, {
@@ -43,7 +46,7 @@ async function patternUpstream() {
     });
     res.end(body);
   });
-  return listen(server);
+  return { port: await listen(server), seen };
 }
 
 /** An exchange that keeps every view it is given, as a queued client write would. */
@@ -89,7 +92,7 @@ class KeepingExchange implements UpstreamExchange {
 
 describe('front door: Content-Length bodies as views of the read buffer', () => {
   it('a view the exchange still holds is not overwritten by the next response on the connection', async () => {
-    const port = await patternUpstream();
+    const { port } = await patternUpstream();
     const released: UpstreamConnection[] = [];
     const owner: ConnectionOwner = {
       release: (connection) => released.push(connection),
@@ -123,7 +126,7 @@ describe('front door: Content-Length bodies as views of the read buffer', () => 
   });
 
   it('a view given back is reused for the next read (one buffer per connection)', async () => {
-    const port = await patternUpstream();
+    const { port } = await patternUpstream();
     const owner: ConnectionOwner = { release: () => {}, forget: () => {} };
     const connection = new UpstreamConnection({ address: '127.0.0.1', port }, owner, 0);
     onTestFinished(() => {
@@ -136,14 +139,14 @@ describe('front door: Content-Length bodies as views of the read buffer', () => 
       connection.write(`GET /${seed}/50000 HTTP/1.1\r\nHost: up\r\n\r\n`);
       connection.endRequest();
       await exchange.done;
-      // Copy now: the views are only valid during the call, and the test checks they were views.
+      // Which ArrayBuffer each view lay in: the views themselves were only valid during the call.
       for (const view of exchange.views) buffers.add(view.buffer);
     }
     expect(buffers.size).toBe(1);
   });
 
   it('every client gets its own bytes: concurrency, slow readers, bodies of every size', async () => {
-    const port = await patternUpstream();
+    const { port } = await patternUpstream();
     const door = await startTestDoor({ routeList: [aliasRoute('api', port)] });
     const agent = new Agent({ keepAlive: true, maxSockets: 6 });
     onTestFinished(() => agent.destroy());
@@ -164,7 +167,7 @@ describe('front door: Content-Length bodies as views of the read buffer', () => 
   });
 
   it('a client that reads nothing for a while still gets its whole body while others are served', async () => {
-    const port = await patternUpstream();
+    const { port, seen } = await patternUpstream();
     const door = await startTestDoor({ routeList: [aliasRoute('api', port)] });
     const size = 24 * 1024 * 1024; // more than the loopback socket buffers hold
     const socket = connect({ host: '127.0.0.1', port: door.port });
@@ -173,7 +176,7 @@ describe('front door: Content-Length bodies as views of the read buffer', () => 
     });
     socket.pause();
     socket.write(`GET /7/${size} HTTP/1.1\r\nHost: api.localhost\r\nConnection: close\r\n\r\n`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await vi.waitFor(() => expect(seen).toContain(`/7/${size}`), { timeout: 3_000, interval: 10 });
     // Meanwhile other clients go through the same pool.
     for (let i = 0; i < 5; i++) {
       const reply = await get(door.port, `/${20 + i}/100000`);
@@ -190,7 +193,9 @@ describe('front door: Content-Length bodies as views of the read buffer', () => 
   });
 
   it('a pipelined response waiting behind a slow one keeps its bytes while its connection serves others', async () => {
+    const seen: string[] = [];
     const server = createServer((req, res) => {
+      seen.push(req.url ?? '');
       const [, seed, size] = (req.url ?? '').split('/');
       const body = seed === 'slow' ? Buffer.from('slow') : pattern(Number(seed), Number(size));
       const send = () => {
@@ -204,15 +209,19 @@ describe('front door: Content-Length bodies as views of the read buffer', () => 
     const door = await startTestDoor({ routeList: [aliasRoute('api', port)] });
     // The second answer is ready first but must wait in the door until the first is sent.
     const client = pipelined(door.port, ['/slow/0', '/11/100000']);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await vi.waitFor(() => expect(seen).toContain('/11/100000'), { timeout: 3_000, interval: 10 });
     for (let i = 0; i < 4; i++)
       expect((await get(door.port, `/${30 + i}/100000`)).complete).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    const raw = client.received();
-    const second = raw.subarray(raw.lastIndexOf('\r\n\r\n') + 4);
-    expect(raw.subarray(0, 15).toString()).toBe('HTTP/1.1 200 OK');
-    expect(second.length).toBe(100_000);
-    expect(sha(second)).toBe(sha(pattern(11, 100_000)));
+    const secondBody = () => {
+      const raw = client.received();
+      return raw.subarray(raw.lastIndexOf('\r\n\r\n') + 4);
+    };
+    await vi.waitFor(() => expect(secondBody().length).toBe(100_000), {
+      timeout: 3_000,
+      interval: 20,
+    });
+    expect(client.received().subarray(0, 15).toString()).toBe('HTTP/1.1 200 OK');
+    expect(sha(secondBody())).toBe(sha(pattern(11, 100_000)));
   });
 
   it('bytes past Content-Length do not cost a finished response that is still queued', async () => {
@@ -243,7 +252,7 @@ describe('front door: Content-Length bodies as views of the read buffer', () => 
   });
 
   it('a large body to a client that keeps up is read into the same buffer, not a new one per read', async () => {
-    const port = await patternUpstream();
+    const { port } = await patternUpstream();
     const door = await startTestDoor({ routeList: [aliasRoute('api', port)] });
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     onTestFinished(() => agent.destroy());
@@ -251,7 +260,7 @@ describe('front door: Content-Length bodies as views of the read buffer', () => 
     const original = Buffer.allocUnsafe;
     let readBuffers = 0;
     Buffer.allocUnsafe = ((size: number) => {
-      if (size === 128 * 1024) readBuffers++;
+      if (size === READ_BUFFER_BYTES) readBuffers++;
       return original(size);
     }) as typeof Buffer.allocUnsafe;
     try {
@@ -268,7 +277,9 @@ describe('front door: Content-Length bodies as views of the read buffer', () => 
 
   it('a body dribbled over many reads, and bytes past its end in a later read', async () => {
     const body = pattern(9, 40_000);
+    let firstClosed = false;
     const upstream = await scriptedUpstream((socket, index) => {
+      if (index === 0) socket.once('close', () => (firstClosed = true));
       socket.once('data', async () => {
         socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`);
         for (let at = 0; at < body.length; at += 7_000) {
@@ -283,7 +294,8 @@ describe('front door: Content-Length bodies as views of the read buffer', () => 
     onTestFinished(() => agent.destroy());
     const first = await slowGet(door.port, '/a', agent, 0);
     expect(sha(first)).toBe(sha(body));
-    await new Promise((resolve) => setTimeout(resolve, 50)); // the stray bytes arrive
+    // The stray bytes spoil the first connection: the door closes it.
+    await vi.waitFor(() => expect(firstClosed).toBe(true), { timeout: 3_000, interval: 10 });
     const second = await slowGet(door.port, '/b', agent, 0);
     expect(sha(second)).toBe(sha(body));
     expect(upstream.connections()).toBe(2); // the first connection was not reused

@@ -237,6 +237,30 @@ describe('front door: forwarding', () => {
     expect(reply.raw.split('hello').length).toBe(2); // the HEAD answer had no body
   });
 
+  it('expects no body after HEAD or 304 even when their Content-Length is large', async () => {
+    // 20,000 bytes is past the size the door copies as views of its read buffer: waiting for
+    // such a body would hand the next response's bytes to the wrong request.
+    const big = 'b'.repeat(20_000);
+    const server = createServer((req, res) => {
+      if (req.url === '/304') return res.writeHead(304, { 'Content-Length': 20_000 }).end();
+      res.writeHead(200, { 'Content-Length': 20_000 }).end(req.method === 'HEAD' ? undefined : big);
+    });
+    const port = await listen(server);
+    const door = await startTestDoor({ routeList: [aliasRoute('api', port)] });
+    const reply = await rawSend(
+      door.port,
+      'HEAD / HTTP/1.1\r\nHost: api.localhost\r\n\r\nGET /304 HTTP/1.1\r\nHost: api.localhost\r\n\r\n' +
+        'GET / HTTP/1.1\r\nHost: api.localhost\r\nConnection: close\r\n\r\n',
+    );
+    expect(reply.raw.match(/HTTP\/1\.1 \d+/g)).toEqual([
+      'HTTP/1.1 200',
+      'HTTP/1.1 304',
+      'HTTP/1.1 200',
+    ]);
+    expect(reply.raw.endsWith(`\r\n\r\n${big}`)).toBe(true);
+    expect(reply.raw.split(big).length).toBe(2);
+  });
+
   it('skips interim 1xx responses and passes a close-delimited body through', async () => {
     const upstream = await scriptedUpstream((socket) => {
       socket.once('data', () => {
