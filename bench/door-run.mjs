@@ -7,26 +7,14 @@
 // target fails), --wait-quiet (first wait up to 2 minutes for other processes to use under 10%
 // of the machine), --rounds N, --only id,id (contenders by id: direct, door, http-proxy-ka,
 // http-proxy, http-proxy-3-ka, http-proxy-3, bare, nginx, caddy).
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stopAllChildren } from './children.mjs';
 import { CASES } from './door/contenders.mjs';
 import { renderDoorReport, updateDoorDocs } from './door/report.mjs';
-import {
-  ROUNDS,
-  RUN_S,
-  removeDoorTempDirs,
-  runDoorBench,
-  WARMUP_S,
-} from './door/run-door-bench.mjs';
+import { ROUNDS, RUN_S, runDoorBench, WARMUP_S } from './door/run-door-bench.mjs';
 import { evaluateDoorTargets } from './door/targets.mjs';
-import { waitForQuiet } from './machine.mjs';
-import { runGuarded } from './shared/bench-guard.mjs';
-import { finishRun } from './shared/finish-run.mjs';
-import { onlyFlag, roundsFlag } from './shared/flags.mjs';
-import { createSnapshot, describeSource } from './snapshot.mjs';
+import { roundsFlag } from './shared/flags.mjs';
+import { removeTempDirs } from './shared/temp-dirs.mjs';
+import { runWrkBench } from './shared/wrk-runner.mjs';
 
 /** Contenders of a round, for the watchdog's budget. */
 const CONTENDERS = 9;
@@ -34,13 +22,8 @@ const CONTENDERS = 9;
 const RUN_SLACK_S = 2;
 const START_SLACK_S = 20;
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);
-const flags = new Set(argv);
-const quick = flags.has('--quick');
-const log = (message) => process.stderr.write(`bench:door: ${message}\n`);
-
-const mode = quick ? 'quick' : 'full';
+const mode = argv.includes('--quick') ? 'quick' : 'full';
 const rounds = roundsFlag(argv) ?? ROUNDS[mode];
 /**
  * The bench stops itself after this long, whatever hangs: each round starts every contender
@@ -55,27 +38,8 @@ const watchdogMs =
         2 * (WARMUP_S[mode] + RUN_SLACK_S) +
         START_SLACK_S));
 
-/** Why the bench cannot run here, or undefined. */
-function missingPrerequisite() {
-  if (!existsSync(join(root, 'dist/cli.cjs')))
-    return 'dist/cli.cjs is missing: run `npm run build` first.';
-  if (spawnSync('wrk', ['--version']).error) return 'wrk is not installed: `apt-get install wrk`.';
-  return undefined;
-}
-
-let snapshot;
-/** Aborted on a signal or the watchdog, so the run starts nothing more while it is stopped. */
-const stop = new AbortController();
-async function cleanUp() {
-  stop.abort();
-  await stopAllChildren();
-  removeDoorTempDirs();
-  snapshot?.remove();
-  snapshot = undefined;
-}
-
 /** One stderr line per target row: PASS/FAIL with the values and the ratio. */
-function logTargets(targets) {
+function logTargets(targets, log) {
   for (const t of targets) {
     if (t.result === 'info' || t.result === 'not run') continue;
     const ratio = t.ratio === undefined ? '' : ` = ${t.ratio.toFixed(2)}×`;
@@ -86,43 +50,17 @@ function logTargets(targets) {
   }
 }
 
-async function main() {
-  const missing = missingPrerequisite();
-  if (missing) {
-    log(missing);
-    return 2;
-  }
-  if (flags.has('--wait-quiet')) {
-    log('waiting for the machine to be quiet (other processes < 10% for 5 s, up to 2 min)…');
-    log(`other processes: ${Math.round((await waitForQuiet()) * 100)}%`);
-  }
-  snapshot = createSnapshot(root);
-  const source = describeSource(root);
-  const run = await runDoorBench({
-    root,
-    portierDir: snapshot.dir,
-    quick,
-    rounds,
-    only: onlyFlag(argv),
-    log,
-    signal: stop.signal,
-  });
-  await cleanUp();
-  const targets = evaluateDoorTargets(run.contenders, run.memory);
-  const report = renderDoorReport(run, targets, source);
-  logTargets(targets);
-  return finishRun({
-    root,
-    flags,
-    log,
-    name: 'door',
-    section: 'door',
-    run,
-    source,
-    targets,
-    report,
-    updateDocs: updateDoorDocs,
-  });
-}
-
-runGuarded({ main, cleanUp, log, watchdogMs: watchdogMs });
+runWrkBench({
+  name: 'door',
+  root: fileURLToPath(new URL('..', import.meta.url)),
+  argv,
+  rounds,
+  watchdogMs,
+  requiredFile: 'dist/cli.cjs',
+  runBench: runDoorBench,
+  removeTempDirs,
+  evaluate: (run) => evaluateDoorTargets(run.contenders, run.memory),
+  render: renderDoorReport,
+  afterEvaluate: logTargets,
+  updateDocs: updateDoorDocs,
+});

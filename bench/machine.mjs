@@ -69,3 +69,10 @@ export async function waitForQuiet({ maxShare = 0.1, windowMs = 5_000, timeoutMs
     if (share < maxShare || performance.now() > deadline) return share;
   }
 }
+
+/** With `--wait-quiet` among `flags`: {@link waitForQuiet}, saying so before and after. */
+export async function waitQuietIfAsked(flags, log) {
+  if (!flags.has('--wait-quiet')) return;
+  log('waiting for the machine to be quiet (other processes < 10% for 5 s, up to 2 min)…');
+  log(`other processes: ${Math.round((await waitForQuiet()) * 100)}%`);
+}

@@ -16,7 +16,7 @@ import { runningChildren, stopAllChildren } from './children.mjs';
 import { runDiagnostics } from './diagnostics/index.mjs';
 import { loadInternals } from './internals.mjs';
 import { DEFAULT_LOAD, startLoad } from './load.mjs';
-import { cpuSnapshot, describeMachine, otherWork, waitForQuiet } from './machine.mjs';
+import { cpuSnapshot, describeMachine, otherWork, waitQuietIfAsked } from './machine.mjs';
 import { hasHyperfine } from './measure.mjs';
 import { renderReport, updateDocs, writeJson } from './report.mjs';
 import { createSnapshot, describeSource } from './snapshot.mjs';
@@ -160,10 +160,7 @@ async function main() {
   snapshot = createSnapshot(root);
   const source = describeSource(root);
   const internals = await loadInternalsEarly();
-  if (flags.has('--wait-quiet')) {
-    log('waiting for the machine to be quiet…');
-    log(`other processes use ${(100 * (await waitForQuiet())).toFixed(0)}% of it; starting`);
-  }
+  await waitQuietIfAsked(flags, log);
   const started = performance.now();
   const loadAverageAtStart = describeMachine().loadAverage;
   const cpuAtStart = cpuSnapshot();

@@ -18,9 +18,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runningChildren, stopAllChildren } from './children.mjs';
-import { cpuSnapshot, describeMachine, otherWork, waitForQuiet } from './machine.mjs';
+import { cpuSnapshot, describeMachine, otherWork, waitQuietIfAsked } from './machine.mjs';
 import { runGuarded } from './shared/bench-guard.mjs';
 import { roundsFlag } from './shared/flags.mjs';
+import { npmVersion } from './shared/versions.mjs';
 import { createSnapshot, describeSource } from './snapshot.mjs';
 import { runIdleCases, runStartRounds } from './stack/cases.mjs';
 import { adoptTree, runningAdopted, stopAdopted } from './stack/pids.mjs';
@@ -56,8 +57,6 @@ const bins = {
   concurrently: join(root, 'node_modules/concurrently/dist/bin/index.js'),
   waitOn: join(root, 'node_modules/wait-on/bin/wait-on'),
 };
-const versionOf = (name) =>
-  JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
 
 let snapshot;
 let workDir;
@@ -139,10 +138,7 @@ async function main() {
   ])
     if (!existsSync(path))
       throw new Error(`${path} is missing: run \`npm install\` and \`npm run build\``);
-  if (flags.has('--wait-quiet')) {
-    log('waiting for the machine to be quiet (other processes < 10% for 5 s, up to 2 min)…');
-    log(`other processes: ${Math.round((await waitForQuiet()) * 100)}%`);
-  }
+  await waitQuietIfAsked(flags, log);
   const source = describeSource(root);
   const { portierCtx, peerCtx } = setUp();
   const started = performance.now();
@@ -181,7 +177,10 @@ async function main() {
     source,
     settings: {
       ...settings,
-      versions: { concurrently: versionOf('concurrently'), waitOn: versionOf('wait-on') },
+      versions: {
+        concurrently: npmVersion(root, 'concurrently'),
+        waitOn: npmVersion(root, 'wait-on'),
+      },
     },
     starts: rounds.starts,
     phases: rounds.phases,
@@ -211,4 +210,4 @@ async function main() {
   return errors.length ? 1 : flags.has('--strict') && failed ? 1 : 0;
 }
 
-runGuarded({ main, cleanUp, log, watchdogMs: WATCHDOG_MS, stopped: () => stop.signal.aborted });
+runGuarded({ main, cleanUp, log, watchdogMs: WATCHDOG_MS });

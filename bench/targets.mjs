@@ -4,6 +4,8 @@
 // Rows without a bound are context: the ratio is shown, nothing passes or fails. An `optional`
 // row is left out when either side was not measured.
 
+import { WITHOUT_EXTRA_CA } from './cases/processes.mjs';
+
 /**
  * @type {Array<{case: string, peer?: string, maxRatio?: number, maxMs?: number,
  *   maxPct?: number, note?: string, optional?: boolean}>}
@@ -24,8 +26,8 @@ export const TARGETS = [
   { case: 'portier ls', peer: 'ss -ltnp' },
   { case: 'portier ls', peer: 'lsof -iTCP -sTCP:LISTEN -P -n' },
   {
-    case: 'portier ls (without NODE_EXTRA_CA_CERTS)',
-    peer: 'node -e 0 (without NODE_EXTRA_CA_CERTS)',
+    case: `portier ls ${WITHOUT_EXTRA_CA}`,
+    peer: `node -e 0 ${WITHOUT_EXTRA_CA}`,
     optional: true, // measured only where the variable is set
   },
   { case: 'listListeners()', peer: 'read /proc/net/tcp{,6}' },

@@ -1,7 +1,8 @@
 // The door bench itself: one upstream for the whole run; then, round after round, every
 // contender in turn — start it, give it its route, check what it answers, warm it up, run wrk
 // for each case, stop it — and last the door's memory with 1,000 open clients.
-import { mkdtempSync, rmSync } from 'node:fs';
+
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuSnapshot, describeMachine, otherWork } from '../machine.mjs';
@@ -9,6 +10,7 @@ import { summariseRounds } from '../serve/run-serve-bench.mjs';
 import { createSite } from '../serve/site.mjs';
 import { WRK_THREADS, wrkArgs } from '../serve/wrk.mjs';
 import { entriesFor, runEntry } from '../shared/run-entry.mjs';
+import { removeTempDirs, trackTempDirs } from '../shared/temp-dirs.mjs';
 import { hostFor, runContender, runMemoryCase } from './contender-run.mjs';
 import { bodyFiles, CASES, listDoorContenders } from './contenders.mjs';
 import { MEMORY_CONNECTIONS } from './memory.mjs';
@@ -20,15 +22,6 @@ export const RUN_S = { full: 5, quick: 2 };
 export const WARMUP_S = { full: 2, quick: 1 };
 /** Rounds by default: each cell is the median of its rounds. */
 export const ROUNDS = { full: 3, quick: 1 };
-/** Temporary folders of runs in progress, removed by {@link removeDoorTempDirs} on any exit. */
-const tempDirs = new Set();
-
-/** Deletes the body and work folders of any run still in progress (signal, watchdog). */
-export function removeDoorTempDirs() {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-  tempDirs.clear();
-}
-
 /** Round `round` (1-based) runs the contenders forward, the next one backward, and so on. */
 export function roundOrder(items, round) {
   return round % 2 === 1 ? [...items] : [...items].reverse();
@@ -108,7 +101,7 @@ export async function runDoorBench({
   const roundCount = rounds ?? ROUNDS[mode];
   const site = createSite(bodyFiles());
   const workDir = mkdtempSync(join(tmpdir(), 'portier-door-bench-'));
-  tempDirs.add(site.dir).add(workDir);
+  trackTempDirs(site.dir, workDir);
   const started = performance.now();
   const machine = describeMachine();
   const before = cpuSnapshot();
@@ -134,7 +127,7 @@ export async function runDoorBench({
     }
   } finally {
     await upstream?.stop();
-    removeDoorTempDirs();
+    removeTempDirs();
   }
   for (const entry of contenders) summariseRounds(entry);
   return {

@@ -1,10 +1,12 @@
 // The serve bench itself: every contender in turn — start it, check what it serves, warm it
 // up, run wrk for each of its cases, stop it — one server at a time, nothing else running.
-import { mkdtempSync, rmSync } from 'node:fs';
+
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuSnapshot, describeMachine, otherWork } from '../machine.mjs';
 import { entriesFor, runEntry } from '../shared/run-entry.mjs';
+import { removeTempDirs, trackTempDirs } from '../shared/temp-dirs.mjs';
 import { CASES, listContenders } from './contenders.mjs';
 import { checkServedFiles, waitUntilServing } from './http-check.mjs';
 import { treeCpuS } from './proc-tree.mjs';
@@ -14,15 +16,6 @@ import { runWrk, WRK_THREADS, wrkArgs, wrkProblems } from './wrk.mjs';
 
 /** Other processes above this share of the machine during a run make it busy (marked †). */
 export const BUSY_SHARE = 0.1;
-/** Temporary folders of runs in progress, removed by {@link removeServeTempDirs} on any exit. */
-const tempDirs = new Set();
-
-/** Deletes the site and work folders of any run still in progress (signal, watchdog). */
-export function removeServeTempDirs() {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-  tempDirs.clear();
-}
-
 /** Seconds of each measured wrk run. */
 export const RUN_S = { full: 10, quick: 3 };
 /** Warm-up before the measured runs, seconds per file (JIT for the Node servers). */
@@ -158,7 +151,7 @@ export async function runServeBench({
   const warmupS = quick ? WARMUP_S.quick : WARMUP_S.full;
   const site = createSite();
   const workDir = mkdtempSync(join(tmpdir(), 'portier-serve-bench-work-'));
-  tempDirs.add(site.dir).add(workDir);
+  trackTempDirs(site.dir, workDir);
   const started = performance.now();
   const machine = describeMachine();
   const before = cpuSnapshot();
@@ -179,7 +172,7 @@ export async function runServeBench({
       }
     }
   } finally {
-    removeServeTempDirs();
+    removeTempDirs();
   }
   for (const entry of contenders) summariseRounds(entry);
   const after = cpuSnapshot();

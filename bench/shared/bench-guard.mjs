@@ -3,31 +3,40 @@
 // code (its failure reported and cleaned up). One place, so each runner holds only its run.
 
 /**
- * Runs `main` under the guard. `cleanUp` stops every child and removes temp files; `stopped()`
- * says the run was stopped on purpose (a signal or the watchdog), whose handler already reported.
+ * Runs `main` under the guard. `cleanUp` stops every child and removes temp files. Once a
+ * signal or the watchdog has stopped the run, the error `main` then fails with is that stop,
+ * already reported and cleaned up: it is not reported again.
  */
-export function runGuarded({ main, cleanUp, log, watchdogMs, stopped = () => false }) {
-  const watchdog = setTimeout(async () => {
-    log(
-      `watchdog: still running after ${Math.round(watchdogMs / 60_000)} minutes; stopping everything`,
-    );
+export function runGuarded({ main, cleanUp, log, watchdogMs }) {
+  let stopping = false;
+  const stop = async (message, exitCode) => {
+    if (stopping) return;
+    stopping = true;
+    log(message);
     await cleanUp();
-    process.exit(3);
-  }, watchdogMs);
+    process.exit(exitCode);
+  };
+  const watchdog = setTimeout(
+    () =>
+      stop(
+        `watchdog: still running after ${Math.round(watchdogMs / 60_000)} minutes; stopping everything`,
+        3,
+      ),
+    watchdogMs,
+  );
   watchdog.unref();
-  for (const signal of ['SIGINT', 'SIGTERM'])
-    process.once(signal, async () => {
-      log(`${signal}: stopping every process started`);
-      await cleanUp();
-      process.exit(130);
-    });
+  for (const [signal, exitCode] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ])
+    process.once(signal, () => stop(`${signal}: stopping every process started`, exitCode));
   main()
     .then((code) => {
       clearTimeout(watchdog);
       process.exitCode = code;
     })
     .catch(async (error) => {
-      if (stopped()) return;
+      if (stopping) return;
       log(`FAILED: ${error.stack ?? error}`);
       await cleanUp();
       process.exitCode = 1;
