@@ -37,8 +37,8 @@ export async function runPickPhases({ lib, internals: m, runs }) {
       lib.listLeases({ stateDir: dir }),
     'withFileLock: create + unlink the lock file': () => m.withFileLock(`${ledger}.lock`, () => {}),
     'read + parse a 25-lease ledger': () => m.parseLedger(readFileSync(ledger, 'utf8')),
-    'writeFileAtomic: mkdir -p + write temp + rename (25 leases)': () =>
-      m.writeFileAtomic(join(dir, 'other.json'), text),
+    'writeFileAtomic (only when the ledger is replaced whole): write temp + rename (25 leases)':
+      () => m.writeFileAtomic(join(dir, 'other.json'), text),
     'identifyProcess(self): read /proc/self/stat': () => m.identifyProcess(process.pid),
     'isFreeOnLoopback: bind probes on 127.0.0.1 and ::1': () => m.isFreeOnLoopback(nextPort()),
     'listeningPorts(): cached listener set': () => m.listeningPorts(),

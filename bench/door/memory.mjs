@@ -1,8 +1,10 @@
 // The door's memory with many idle keep-alive clients: open N connections from this process,
 // one GET each (answered in full, the connection left open), then read the door's VmRSS from
 // /proc while all of them are still open.
+
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Client connections held open at once. */
 export const MEMORY_CONNECTIONS = 1_000;
@@ -15,8 +17,6 @@ const READ_INTERVAL_MS = 200;
 const ANSWER_TIMEOUT_MS = 10_000;
 /** Bytes in a MB (the report's unit, 10⁶ as in the stack bench). */
 const MB = 1e6;
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** VmRSS and VmHWM (peak) of a /proc/<pid>/status text, in KiB. */
 export function parseStatusMemory(text) {

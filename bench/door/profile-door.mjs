@@ -16,6 +16,7 @@ import { createSite } from '../serve/site.mjs';
 import { runWrk } from '../serve/wrk.mjs';
 import { printProfileReport } from '../shared/cpu-profile.mjs';
 import { createSnapshot } from '../snapshot.mjs';
+import { hostFor } from './contender-run.mjs';
 import { bodyFiles, ROUTE_NAME } from './contenders.mjs';
 import { registerDoorRoute } from './door-route.mjs';
 import { startUpstream } from './upstream.mjs';
@@ -63,7 +64,7 @@ async function main(argv) {
         name: ROUTE_NAME,
         upstreamPort: upstream.port,
       });
-    const host = `${ROUTE_NAME}.localhost:${port}`;
+    const host = hostFor(port);
     const base = `http://127.0.0.1:${port}`;
     await waitUntilServing(`${base}/${file}`, server.exited, undefined, { host });
     const problems = await checkServedFiles(base, site.files, { host });
