@@ -55,6 +55,36 @@ export function spawnTracked(command, args = [], options = {}) {
   return child;
 }
 
+/**
+ * Runs a command to its end, tracked, and resolves with its exit code and output; past
+ * `timeoutMs` it is killed and the promise rejects, so no bench step waits on a hung tool.
+ */
+export function runTracked(command, args, { env, timeoutMs }) {
+  const child = spawnTracked(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stopChild(child.pid, 'SIGKILL');
+      reject(new Error(`\`${[command, ...args].join(' ')}\` took over ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
 /** Sends SIGTERM to one started child (by pid) if it still runs. */
 export function stopChild(pid, signal = 'SIGTERM') {
   const child = started.get(pid);

@@ -4,6 +4,7 @@
 // section of docs/benchmarks.md), --strict (exit 1 when a target fails), --no-diagnostics,
 // --listeners N and --connections N (the load; default 200 and 2000), --wait-quiet (first wait
 // up to 2 minutes for other processes to use under 10% of the machine).
+
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runDoctorCases } from './cases/doctor.mjs';
@@ -19,6 +20,7 @@ import { DEFAULT_LOAD, startLoad } from './load.mjs';
 import { cpuSnapshot, describeMachine, otherWork, waitQuietIfAsked } from './machine.mjs';
 import { hasHyperfine } from './measure.mjs';
 import { renderReport, updateDocs, writeJson } from './report.mjs';
+import { wholeNumberFlag } from './shared/flags.mjs';
 import { createSnapshot, describeSource } from './snapshot.mjs';
 import { evaluateTargets } from './targets.mjs';
 
@@ -29,18 +31,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);
 const flags = new Set(argv);
 
-/** The number after `--name`, or `fallback`. */
-function numberFlag(name, fallback) {
-  const index = argv.indexOf(name);
-  if (index < 0) return fallback;
-  const value = Number(argv[index + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} needs a whole number`);
-  return value;
-}
-
 const loadSize = {
-  listeners: numberFlag('--listeners', DEFAULT_LOAD.listeners),
-  connections: numberFlag('--connections', DEFAULT_LOAD.connections),
+  listeners: wholeNumberFlag(argv, '--listeners', DEFAULT_LOAD.listeners),
+  connections: wholeNumberFlag(argv, '--connections', DEFAULT_LOAD.connections),
 };
 const quick = flags.has('--quick');
 const settings = {

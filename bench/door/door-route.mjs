@@ -1,6 +1,6 @@
 // Giving the door its route the way a user does: once `door serve` says it listens, run
 // `portier alias up <port> --host 127.0.0.1` against the same state directory and door port.
-import { spawnTracked, stopChild } from '../children.mjs';
+import { runTracked } from '../children.mjs';
 import { READY_TIMEOUT_MS } from '../serve/http-check.mjs';
 
 /** How long `portier alias` may take, ms. */
@@ -23,27 +23,15 @@ async function waitListening(server, timeoutMs = READY_TIMEOUT_MS) {
 }
 
 /** Runs the CLI to the end (bounded); resolves with its output, rejects on a non-zero exit. */
-function runCli(node, args, env) {
-  const child = spawnTracked(node, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
-  let output = '';
-  child.stdout.on('data', (chunk) => {
-    output += chunk;
+async function runCli(node, args, env) {
+  const { code, stdout, stderr } = await runTracked(node, args, {
+    env,
+    timeoutMs: ALIAS_TIMEOUT_MS,
   });
-  child.stderr.on('data', (chunk) => {
-    output += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      stopChild(child.pid, 'SIGKILL');
-      reject(new Error(`\`portier ${args.slice(1).join(' ')}\` took over ${ALIAS_TIMEOUT_MS} ms`));
-    }, ALIAS_TIMEOUT_MS);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(output);
-      else reject(new Error(`\`portier ${args.slice(1).join(' ')}\` exited ${code}: ${output}`));
-    });
-  });
+  const output = stdout + stderr;
+  if (code !== 0)
+    throw new Error(`\`portier ${args.slice(1).join(' ')}\` exited ${code}: ${output}`);
+  return output;
 }
 
 /**

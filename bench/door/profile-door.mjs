@@ -5,6 +5,7 @@
 // Usage: node bench/door/profile-door.mjs [--file tiny.txt|64k.bin] [--connections 64]
 //        [--seconds 5] [--top 25] [--bare]   (`npm run build` first; --bare profiles the bare
 //        node:http proxy fixture instead, for comparison)
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,23 +16,19 @@ import { freePort, startServerProcess, stopServerProcess } from '../serve/server
 import { createSite } from '../serve/site.mjs';
 import { runWrk } from '../serve/wrk.mjs';
 import { printProfileReport } from '../shared/cpu-profile.mjs';
+import { stringFlag, wholeNumberFlag } from '../shared/flags.mjs';
 import { createSnapshot } from '../snapshot.mjs';
 import { hostFor } from './contender-run.mjs';
 import { bodyFiles, ROUTE_NAME } from './contenders.mjs';
 import { registerDoorRoute } from './door-route.mjs';
 import { startUpstream } from './upstream.mjs';
 
-function flag(argv, name, fallback) {
-  const i = argv.indexOf(name);
-  return i < 0 ? fallback : argv[i + 1];
-}
-
 async function main(argv) {
   const root = fileURLToPath(new URL('../..', import.meta.url));
-  const file = flag(argv, '--file', 'tiny.txt');
-  const connections = Number(flag(argv, '--connections', 64));
-  const seconds = Number(flag(argv, '--seconds', 5));
-  const top = Number(flag(argv, '--top', 25));
+  const file = stringFlag(argv, '--file', 'tiny.txt');
+  const connections = wholeNumberFlag(argv, '--connections', 64);
+  const seconds = wholeNumberFlag(argv, '--seconds', 5);
+  const top = wholeNumberFlag(argv, '--top', 25);
   const site = createSite(bodyFiles());
   const snapshot = createSnapshot(root);
   const workDir = mkdtempSync(join(tmpdir(), 'portier-door-prof-'));

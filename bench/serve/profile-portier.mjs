@@ -4,29 +4,26 @@
 // Usage: node bench/serve/profile-portier.mjs [--file 1k.txt] [--connections 64]
 //        [--seconds 5] [--log] [--reload] [--top 25] [--floor]
 // (`npm run build` first. --floor profiles bench/serve/floor-server.mjs instead.)
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stopAllChildren } from '../children.mjs';
 import { printProfileReport } from '../shared/cpu-profile.mjs';
+import { stringFlag, wholeNumberFlag } from '../shared/flags.mjs';
 import { createSnapshot } from '../snapshot.mjs';
 import { checkServedFiles, waitUntilServing } from './http-check.mjs';
 import { freePort, startServerProcess, stopServerProcess } from './server-process.mjs';
 import { createSite } from './site.mjs';
 import { runWrk } from './wrk.mjs';
 
-function numberFlag(argv, name, fallback) {
-  const i = argv.indexOf(name);
-  return i < 0 ? fallback : Number(argv[i + 1]);
-}
-
 async function main(argv) {
   const root = fileURLToPath(new URL('../..', import.meta.url));
-  const file = argv.includes('--file') ? argv[argv.indexOf('--file') + 1] : '1k.txt';
-  const connections = numberFlag(argv, '--connections', 64);
-  const seconds = numberFlag(argv, '--seconds', 5);
-  const top = numberFlag(argv, '--top', 25);
+  const file = stringFlag(argv, '--file', '1k.txt');
+  const connections = wholeNumberFlag(argv, '--connections', 64);
+  const seconds = wholeNumberFlag(argv, '--seconds', 5);
+  const top = wholeNumberFlag(argv, '--top', 25);
   const site = createSite();
   const snapshot = createSnapshot(root);
   const profDir = mkdtempSync(join(tmpdir(), 'portier-serve-prof-'));

@@ -1,6 +1,6 @@
 // wrk, the load generator of the serve bench: the command line, and its `--latency` report
 // read into numbers.
-import { spawnTracked } from '../children.mjs';
+import { runTracked } from '../children.mjs';
 
 /** wrk threads: one per core of the 2-core reference VM; the server shares the same cores. */
 export const WRK_THREADS = 2;
@@ -64,26 +64,13 @@ export function wrkArgs({ url, connections, durationS, threads = WRK_THREADS, he
   return [`-t${t}`, `-c${connections}`, `-d${durationS}s`, ...h, '--latency', url];
 }
 
+/** Slack over a wrk run's own duration before it counts as hung, ms. */
+const WRK_SLACK_MS = 30_000;
+
 /** Runs wrk to the end and resolves with its parsed report (and the raw text). */
-export function runWrk(options) {
-  const child = spawnTracked('wrk', wrkArgs(options), { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk) => {
-    out += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    err += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code !== 0) return reject(new Error(`wrk exited ${code}: ${err || out}`));
-      try {
-        resolve({ ...parseWrkOutput(out), raw: out });
-      } catch (error) {
-        reject(error);
-      }
-    });
-  });
+export async function runWrk(options) {
+  const timeoutMs = options.durationS * 1000 + WRK_SLACK_MS;
+  const { code, stdout, stderr } = await runTracked('wrk', wrkArgs(options), { timeoutMs });
+  if (code !== 0) throw new Error(`wrk exited ${code}: ${stderr || stdout}`);
+  return { ...parseWrkOutput(stdout), raw: stdout };
 }

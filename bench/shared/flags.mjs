@@ -1,12 +1,23 @@
-// The command-line flags every bench runner shares.
+// The command-line flags the bench runners and profilers share.
 
-/** The whole number after `--rounds` in `argv`, or `fallback` when absent; throws on a bad one. */
-export function roundsFlag(argv, fallback) {
-  const index = argv.indexOf('--rounds');
-  if (index < 0) return fallback;
-  const value = Number(argv[index + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error('--rounds needs a whole number ≥ 1');
+/** The text after `name` in `argv`, or `fallback` when the flag is absent. */
+export function stringFlag(argv, name, fallback) {
+  const index = argv.indexOf(name);
+  return index < 0 ? fallback : argv[index + 1];
+}
+
+/** The whole number ≥ 1 after `name` in `argv`, or `fallback` when absent; throws on a bad one. */
+export function wholeNumberFlag(argv, name, fallback) {
+  const text = stringFlag(argv, name, undefined);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} needs a whole number ≥ 1`);
   return value;
+}
+
+/** The number of rounds after `--rounds`, or `fallback` when absent. */
+export function roundsFlag(argv, fallback) {
+  return wholeNumberFlag(argv, '--rounds', fallback);
 }
 
 /** The ids after `--only` (comma-separated), or undefined when absent. */

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { roundOrder } from '../../bench/door/run-door-bench.mjs';
 // @ts-expect-error: the bench is plain JavaScript without type declarations
 import { docsMarkers, replaceDocsSection } from '../../bench/shared/docs-section.mjs';
+// @ts-expect-error: the bench is plain JavaScript without type declarations
+import { onlyFlag, roundsFlag, stringFlag, wholeNumberFlag } from '../../bench/shared/flags.mjs';
 
 describe('replaceDocsSection (what --update-docs writes)', () => {
   const markers = docsMarkers('door');
@@ -28,5 +30,26 @@ describe('roundOrder', () => {
     expect(roundOrder(['a', 'b', 'c'], 1)).toEqual(['a', 'b', 'c']);
     expect(roundOrder(['a', 'b', 'c'], 2)).toEqual(['c', 'b', 'a']);
     expect(roundOrder(['a', 'b', 'c'], 3)).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('bench flags', () => {
+  const argv = ['--quick', '--rounds', '3', '--file', 'x.txt', '--only', 'door,nginx'];
+
+  it('reads a value after its flag, or the fallback when the flag is absent', () => {
+    expect(stringFlag(argv, '--file', 'tiny.txt')).toBe('x.txt');
+    expect(stringFlag(argv, '--seconds', 'none')).toBe('none');
+    expect(roundsFlag(argv, 1)).toBe(3);
+    expect(roundsFlag(['--quick'], undefined)).toBeUndefined();
+    expect(onlyFlag(argv)).toEqual(['door', 'nginx']);
+    expect(onlyFlag(['--quick'])).toBeUndefined();
+  });
+
+  it('refuses a number that is not a whole number of at least 1, naming the flag', () => {
+    for (const bad of ['0', '-2', '1.5', 'abc'])
+      expect(() => wholeNumberFlag(['--connections', bad], '--connections', 64)).toThrow(
+        '--connections needs a whole number ≥ 1',
+      );
+    expect(wholeNumberFlag([], '--connections', 64)).toBe(64);
   });
 });
