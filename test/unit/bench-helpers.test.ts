@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: the bench is plain JavaScript without type declarations
+import { parseStatusMemory } from '../../bench/door/memory.mjs';
+// @ts-expect-error: the bench is plain JavaScript without type declarations
 import { roundOrder } from '../../bench/door/run-door-bench.mjs';
+// @ts-expect-error: the bench is plain JavaScript without type declarations
+import { summariseProfile } from '../../bench/shared/cpu-profile.mjs';
 // @ts-expect-error: the bench is plain JavaScript without type declarations
 import { docsMarkers, replaceDocsSection } from '../../bench/shared/docs-section.mjs';
 // @ts-expect-error: the bench is plain JavaScript without type declarations
@@ -51,5 +55,38 @@ describe('bench flags', () => {
         '--connections needs a whole number ≥ 1',
       );
     expect(wholeNumberFlag([], '--connections', 64)).toBe(64);
+  });
+});
+
+describe('parseStatusMemory', () => {
+  it('reads VmRSS and VmHWM in KiB from /proc/<pid>/status', () => {
+    const text = 'Name:\tnode\nVmHWM:\t   81234 kB\nVmRSS:\t   76543 kB\nThreads:\t7\n';
+    expect(parseStatusMemory(text)).toEqual({ rssKiB: 76543, hwmKiB: 81234 });
+  });
+});
+
+describe('summariseProfile', () => {
+  it('adds up self time per function and per area, largest first, in ms', () => {
+    const frame = (id: number, functionName: string, url: string) => ({
+      id,
+      callFrame: { functionName, url, lineNumber: 9 },
+    });
+    const profile = {
+      nodes: [
+        frame(1, '(program)', ''),
+        frame(2, 'onRead', 'file:///x/dist/door.js'),
+        frame(3, 'writev', 'node:internal/stream_base_commons'),
+      ],
+      samples: [2, 3, 2, 1],
+      timeDeltas: [1000, 500, 2000, 250], // µs
+    };
+    const summary = summariseProfile(profile);
+    expect(summary.totalMs).toBe(3.75);
+    expect(summary.functions[0]).toEqual(['onRead dist/door.js:10', 3]);
+    expect(summary.areas.map(([area]: [string]) => area)).toEqual([
+      'portier',
+      'node:stream_base_commons',
+      '(program)',
+    ]);
   });
 });
