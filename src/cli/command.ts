@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
-import type { Colors } from 'picocolors/types.js';
 import { HIDDEN_PROOF_FILE } from '../sockets/hidden-proof.js';
+import type { Colors } from '../text/ansi-colors.js';
+import type { InputStream, OutputStream } from './std-output.js';
 
 /** What a command sees of the outside world; only `cli/` builds one from `process`. */
 export interface CliContext {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: OutputStream;
+  stderr: OutputStream;
+  stdin: InputStream;
   env: Readonly<Record<string, string | undefined>>;
   /** Colours for stdout, disabled off a TTY and with NO_COLOR. */
   color: Colors;

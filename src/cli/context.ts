@@ -1,6 +1,7 @@
-import pc from 'picocolors';
 import { resolveStateDir } from '../state/state-dir.js';
+import { createColors } from '../text/ansi-colors.js';
 import type { CliContext } from './command.js';
+import { createInput, createOutput } from './std-output.js';
 
 /** True when colour should be used on a stream: a TTY, no NO_COLOR, not TERM=dumb; FORCE_COLOR wins. */
 export function shouldColor(
@@ -26,20 +27,28 @@ function interruptSignal(): AbortSignal {
   return controller.signal;
 }
 
-/** The real context: process streams, env, colours and the state directory. */
+/** The real context: the process's stdio, env, colours and the state directory. */
 export function createContext(): CliContext {
   const env = process.env;
   let signal: AbortSignal | undefined;
+  const stdout = createOutput(1, () => process.stdout);
+  const stderr = createOutput(2, () => process.stderr);
+  let color: CliContext['color'] | undefined;
+  let colorErr: CliContext['colorErr'] | undefined;
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    // A getter: touching process.stdin builds a stream (~3 ms) most commands never use.
-    get stdin() {
-      return process.stdin;
-    },
+    stdout,
+    stderr,
+    stdin: createInput(0, () => process.stdin),
     env,
-    color: pc.createColors(shouldColor(process.stdout.isTTY, env)),
-    colorErr: pc.createColors(shouldColor(process.stderr.isTTY, env)),
+    // Getters: deciding asks whether a terminal reads the stream, which most runs never need.
+    get color() {
+      color ??= createColors(shouldColor(stdout.isTTY, env));
+      return color;
+    },
+    get colorErr() {
+      colorErr ??= createColors(shouldColor(stderr.isTTY, env));
+      return colorErr;
+    },
     get signal() {
       signal ??= interruptSignal();
       return signal;

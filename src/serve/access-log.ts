@@ -1,4 +1,4 @@
-import type { Colors } from 'picocolors/types.js';
+import type { Colors } from '../text/ansi-colors.js';
 
 /** One served request, as the access log records it. */
 export interface AccessLogEntry {

@@ -1,5 +1,8 @@
-import { isIP, SocketAddress } from 'node:net';
 import type { Family } from './model.js';
+
+// Loaded on first use: `node:net` brings Node's stream modules with it (~1 ms), and an
+// IPv4-only listing never needs it.
+const net = () => process.getBuiltinModule('node:net');
 
 /** A host and port read from a platform tool's address column. */
 export interface HostPort {
@@ -24,8 +27,8 @@ export function canonicalAddress(text: string): string {
   const host = zoneAt < 0 ? inner : inner.slice(0, zoneAt);
   // Interface names are case-sensitive on macOS (`en0`), so the zone is kept verbatim.
   const zone = zoneAt < 0 ? '' : inner.slice(zoneAt);
-  if (isIP(host) === 6) {
-    return new SocketAddress({ address: host, family: 'ipv6' }).address + zone;
+  if (host.includes(':') && net().isIP(host) === 6) {
+    return new (net().SocketAddress)({ address: host, family: 'ipv6' }).address + zone;
   }
   return host.toLowerCase() + zone;
 }

@@ -1,10 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/command-table.js';
 import { type Listener, listListeners, type PortHolders } from '../../src/index.js';
-import { assertCliBuilt, runCli } from '../helpers/cli.js';
+import { assertCliBuilt, CLI, runCli } from '../helpers/cli.js';
 import { startFixture } from '../helpers/fixtures.js';
 
 beforeAll(assertCliBuilt);
@@ -164,6 +165,26 @@ describe('bad input', () => {
       expect(JSON.parse(run.stdout).error.code).toBe(code);
     },
   );
+});
+
+describe('colours', () => {
+  it('colours errors on a terminal and never through a pipe or with NO_COLOR', async () => {
+    // `script` gives the CLI a pseudo-terminal; its output reaches this test through a pipe.
+    const onTerminal = (env: Record<string, string>) =>
+      spawnSync('script', ['-qec', `"${process.execPath}" "${CLI}" who abc`, '/dev/null'], {
+        env: { ...process.env, TERM: 'xterm', ...env },
+        encoding: 'utf8',
+        timeout: 15_000,
+      });
+    const coloured = await onTerminal({ NO_COLOR: '' });
+    expect(coloured.stdout).toContain('\x1b[31mportier:\x1b[39m');
+    const noColor = await onTerminal({ NO_COLOR: '1' });
+    expect(noColor.stdout).toContain('portier: Invalid port');
+    expect(noColor.stdout).not.toContain('\x1b[');
+    const piped = await runCli(['who', 'abc'], { env: { NO_COLOR: '' } });
+    expect(piped.stderr).toContain('portier: Invalid port');
+    expect(piped.stderr).not.toContain('\x1b[');
+  });
 });
 
 describe('--help', () => {

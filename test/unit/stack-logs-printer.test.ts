@@ -1,7 +1,7 @@
-import pc from 'picocolors';
 import { describe, expect, it } from 'vitest';
 import { createLogPrinter, formatLogLine, serviceColor } from '../../src/stack/logs/log-printer.js';
 import type { LogLine, LogStream } from '../../src/stack/types.js';
+import { createColors } from '../../src/text/ansi-colors.js';
 
 const line = (service: string, text: string, stream: LogStream = 'stdout'): LogLine => ({
   service,
@@ -10,7 +10,7 @@ const line = (service: string, text: string, stream: LogStream = 'stdout'): LogL
   time: 0,
   seq: 1,
 });
-const colors = pc.createColors(true);
+const colors = createColors(true);
 
 describe('log line format without colour', () => {
   it.each([

@@ -1,7 +1,7 @@
-import pc from 'picocolors';
 import { describe, expect, it } from 'vitest';
 import { renderStackTable, serviceAddress } from '../../src/cli/render/stack-text.js';
 import type { ServiceStatus } from '../../src/stack/types.js';
+import { createColors } from '../../src/text/ansi-colors.js';
 
 const svc = (over: Partial<ServiceStatus>): ServiceStatus => ({
   name: 'api',
@@ -34,7 +34,7 @@ describe('stack table', () => {
         startedAt: 0,
         services: [svc({ port: 61001, url: 'http://127.0.0.1:61001' })],
       },
-      pc.createColors(false),
+      createColors(false),
       0,
       undefined,
       new Map([['api', 'http://api.p.localhost:57573']]),

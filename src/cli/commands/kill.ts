@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import { PortierError } from '../../errors.js';
 import { parsePort } from '../../net/port-number.js';
 import type { KillResult } from '../../ports/kill-port.js';
@@ -17,7 +16,9 @@ async function confirm(ctx: CliContext, port: number): Promise<boolean> {
       .map((l) => `  ${l}`)
       .join('\n')}\n`,
   );
-  const rl = createInterface({ input: ctx.stdin, output: ctx.stderr });
+  // Loaded here: readline brings Node's stream modules, which `kill --yes` never needs.
+  const { createInterface } = process.getBuiltinModule('node:readline/promises');
+  const rl = createInterface({ input: ctx.stdin.stream, output: ctx.stderr.stream });
   try {
     const answer = await rl.question('Stop these processes (and their children)? [y/N] ');
     return /^y(es)?$/i.test(answer.trim());
@@ -89,8 +90,9 @@ export const killCommand: CommandSpec = {
     const timeoutMs =
       typeof values.timeout === 'string' ? parseDuration(values.timeout, '--timeout') : undefined;
     const dryRun = values['dry-run'] === true;
-    const interactive = ctx.stdin.isTTY && ctx.stderr.isTTY && !values.json;
-    if (interactive && !dryRun && values.yes !== true && !(await confirm(ctx, port))) {
+    // Asked in this order so `--yes` and `--dry-run` never look at the terminal.
+    const ask = values.yes !== true && !dryRun && !values.json;
+    if (ask && ctx.stdin.isTTY && ctx.stderr.isTTY && !(await confirm(ctx, port))) {
       ctx.stderr.write('Nothing was signalled.\n');
       return 1;
     }

@@ -124,7 +124,7 @@ export const logsCommand: CommandSpec = {
         });
     const services = positionals.length ? positionals : known;
     const lines = await searchLogFiles(logDir, { ...query, services });
-    const color = ctx.color.isColorSupported;
+    const color = ctx.color.enabled;
     const print = values.json
       ? (line: LogLine) => ctx.stdout.write(`${JSON.stringify(line)}\n`)
       : createLogPrinter({ write: (t) => ctx.stdout.write(t), color, services });

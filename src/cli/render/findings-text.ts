@@ -1,7 +1,7 @@
-import type { Colors } from 'picocolors/types.js';
 import { formatAttempt } from '../../doctor/evidence.js';
 import type { DoctorReport, Finding } from '../../doctor/types.js';
 import type { Attempt } from '../../probes/types.js';
+import type { Colors } from '../../text/ansi-colors.js';
 
 const MARK = { error: '✗', warning: '!', info: 'i', ok: '✓' } as const;
 

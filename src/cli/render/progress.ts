@@ -11,7 +11,10 @@ const SHOW_AFTER_MS = 300;
 const REDRAW_MS = 80;
 
 /** A spinner line on `stream` when it is a TTY; updates are cheap and throttled. */
-export function createProgress(stream: NodeJS.WritableStream & { isTTY?: boolean }): Progress {
+export function createProgress(stream: {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}): Progress {
   if (!stream.isTTY) return { update() {}, done() {} };
   const started = performance.now();
   let text = '';

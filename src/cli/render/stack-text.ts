@@ -1,7 +1,7 @@
-import type { Colors } from 'picocolors/types.js';
 import { FAILED_STATES } from '../../stack/service-states.js';
 import type { FailureSummary } from '../../stack/supervisor.js';
 import type { ServiceState, ServiceStatus, StackStatus } from '../../stack/types.js';
+import type { Colors } from '../../text/ansi-colors.js';
 import { formatDuration } from '../../time/duration.js';
 import { renderTable } from './table.js';
 

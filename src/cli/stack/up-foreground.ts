@@ -30,7 +30,7 @@ const aborted = (signal: AbortSignal) =>
  * service that failed first. Exit 0 after a clean stop, 1 when a service failed.
  */
 export async function runUpForeground(request: UpRequest, ctx: CliContext): Promise<number> {
-  const color = ctx.color.isColorSupported;
+  const color = ctx.color.enabled;
   const write = (text: string) => ctx.stdout.write(text);
   // Take over SIGINT/SIGTERM before anything starts, so a stop during start-up is orderly.
   const signal = ctx.signal;

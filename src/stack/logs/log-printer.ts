@@ -1,7 +1,8 @@
 import { stripVTControlCharacters } from 'node:util';
-import pc from 'picocolors';
-import type { Colors } from 'picocolors/types.js';
+import { type ColorName, createColors } from '../../text/ansi-colors.js';
 import type { LogLine } from '../types.js';
+
+export type { ColorName };
 
 /** How {@link formatLogLine} lays a line out. */
 export interface LogLineFormat {
@@ -21,12 +22,9 @@ export interface LogPrinterOptions {
   services: readonly string[];
 }
 
-/** A colour function's name in picocolors (`cyan`, `magentaBright`, …). */
-export type ColorName = Exclude<keyof Colors, 'isColorSupported'>;
-
 // Built once: formatting runs for every line of every service.
-const COLORS = pc.createColors(true);
-const PLAIN = pc.createColors(false);
+const COLORS = createColors(true);
+const PLAIN = createColors(false);
 
 /**
  * Colours for service names. No red: it would read as an error on every line of one service.
