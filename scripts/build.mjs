@@ -50,7 +50,8 @@ await Promise.all([
   }),
   build({
     ...cjs,
-    entryPoints: { cli: 'src/cli/main.ts' },
+    // boot: the code-cache loader bin/portier.cjs loads the CLI bundles with.
+    entryPoints: { cli: 'src/cli/main.ts', boot: 'src/cli/code-cache.ts' },
     outdir: 'dist',
     plugins: [lazyCommands],
   }),

@@ -37,7 +37,7 @@ export function readSocketTable(options: ReadSocketTableOptions = {}): SocketRow
     // TIME_WAIT sockets are not "in use", so only listener and UDP reads may trust a zero.
     if (listenersOnly || table.protocol === 'udp') {
       inUse ??= readSockstat(procRoot);
-      if (inUse[table.file as keyof SockstatCounts] === 0) continue;
+      if (inUse[table.file as 'tcp' | 'tcp6' | 'udp' | 'udp6'] === 0) continue;
     }
     let text: string;
     try {

@@ -40,7 +40,11 @@ export interface PortHolders {
   timeWait: number;
   /** Other connections with this local port (not TIME_WAIT). */
   connections: PortConnection[];
-  /** Whether `timeWait` and `connections` were read (always when no listener holds the port). */
+  /**
+   * Whether the table's connection rows were read: always by {@link whoHolds} when no listener
+   * holds the port. After a kill they are read only when the kernel counts TIME_WAIT or closing
+   * sockets; otherwise `timeWait` is 0 by that count and nothing the kill closed remains.
+   */
   connectionsCounted: boolean;
 }
 

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { identifyProcess } from '../../src/ports/process-liveness.js';
 import { runCli } from '../helpers/cli.js';
@@ -19,6 +21,20 @@ describe('portier kill', () => {
     expect(run.stdout).toContain('SIGKILL');
     expect(run.stdout).toContain(`Port ${fixture.port} is free`);
     expect(identifyProcess(fixture.pid)).toBeUndefined();
+  });
+
+  it('says when connections the holder closed remain in TIME_WAIT', async () => {
+    const fixture = await startFixture('listen.mjs', ['127.0.0.1', '0']);
+    // The fixture ends each connection first, so its side of this one waits in TIME_WAIT.
+    const client = connect(fixture.port, '127.0.0.1');
+    client.resume();
+    await once(client, 'close');
+    const run = await runCli(['kill', String(fixture.port), '--yes', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.freed).toBe(true);
+    expect(result.after).toMatchObject({ status: 'time-wait-only', connectionsCounted: true });
+    expect(result.after.timeWait).toBeGreaterThanOrEqual(1);
   });
 
   it('reports the library result with --json', async () => {
