@@ -64,7 +64,10 @@ export function planKill(input: KillPlanInput): KillPlan {
     if (reason) refusals.push({ pid: info.pid, ...(info.name ? { name: info.name } : {}), reason });
     else targets.push({ ...info, role });
   };
-  for (const holder of input.holders) consider(holder, 'holder');
+  // Outermost holders first: a pre-fork master stops its workers itself when signalled first.
+  const depth = (pid: number) => ancestorsOf(pid, input.parents).length;
+  const holders = [...input.holders].sort((a, b) => depth(a.pid) - depth(b.pid));
+  for (const holder of holders) consider(holder, 'holder');
   if (input.tree !== false) {
     const roots = targets.map((t) => t.pid);
     for (const pid of descendantsOf(roots, input.parents)) {

@@ -1,18 +1,21 @@
 import { PortierError } from '../errors.js';
 import { validatePort } from '../net/port-number.js';
+import { scanSocketOwners } from '../sockets/linux-fd-scan.js';
 import { readProcessInfo } from '../sockets/linux-process.js';
 import type { ListListenersOptions } from '../sockets/list-listeners.js';
-import type { ProcessInfo } from '../sockets/model.js';
-import { type PortHolders, whoHolds } from '../sockets/who-holds.js';
+import type { Listener, ProcessInfo } from '../sockets/model.js';
+import { findHolders, type PortHolders, whoHolds } from '../sockets/who-holds.js';
 import { type KillPlan, type KillRefusal, type KillTarget, planKill } from './kill-plan.js';
-import { waitForRelease } from './port-release.js';
+import { stillListed, waitForRelease } from './port-release.js';
 import { identifyProcess } from './process-liveness.js';
-import { readParentMap } from './process-tree.js';
+import { ancestorsOf, type ParentMap, readProcessTree } from './process-tree.js';
 
 /** Grace period between the stop signal and SIGKILL, in ms. */
 export const DEFAULT_KILL_TIMEOUT_MS = 5_000;
 /** How long to wait for SIGKILL to take effect before reporting survivors, in ms. */
 const SIGKILL_WAIT_MS = 2_000;
+/** How long exits are polled every millisecond before the poll backs off, in ms. */
+const FAST_POLL_MS = 50;
 
 /** Progress of a kill, for a live display. */
 export type KillEvent =
@@ -63,7 +66,8 @@ async function waitForExit(
   procRoot: string,
   onExit: (pid: number) => void,
 ): Promise<number[]> {
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  const deadline = started + timeoutMs;
   let alive = pids;
   let delayMs = 1;
   for (;;) {
@@ -74,7 +78,9 @@ async function waitForExit(
     });
     if (alive.length === 0 || Date.now() >= deadline) return alive;
     await sleep(Math.min(delayMs, Math.max(1, deadline - Date.now())));
-    delayMs = Math.min(delayMs * 2, 50);
+    // Every ms while a cooperative process is likely exiting (one stat read each), then less
+    // often for one that takes its time.
+    if (Date.now() - started >= FAST_POLL_MS) delayMs = Math.min(delayMs * 2, 50);
   }
 }
 
@@ -108,7 +114,12 @@ function signalAll(
   }
 }
 
-function planFor(before: PortHolders, options: KillPortOptions, procRoot: string): KillPlan {
+function planFor(
+  before: PortHolders,
+  options: KillPortOptions,
+  procRoot: string,
+  parents: ParentMap,
+): KillPlan {
   const holders = new Map<number, ProcessInfo>();
   for (const listener of before.listeners)
     for (const p of listener.processes) holders.set(p.pid, p);
@@ -116,10 +127,9 @@ function planFor(before: PortHolders, options: KillPortOptions, procRoot: string
     for (const pid of connection.pids)
       if (!holders.has(pid)) holders.set(pid, readProcessInfo(pid, { procRoot }));
   }
-  const platform = options.platform ?? process.platform;
   return planKill({
     holders: [...holders.values()],
-    parents: platform === 'linux' ? readParentMap(procRoot) : new Map(),
+    parents,
     selfPid: options.selfPid ?? process.pid,
     tree: options.tree,
     describe: (pid) => readProcessInfo(pid, { procRoot, passwdPath: options.passwdPath }),
@@ -127,53 +137,78 @@ function planFor(before: PortHolders, options: KillPortOptions, procRoot: string
 }
 
 /**
- * Frees `port`: sends the signal (SIGTERM) to every process sharing the socket and their
- * process trees, waits up to the timeout, sends SIGKILL to survivors, then checks the port.
- * Refuses pid 0/1, itself, its ancestors and port forwarders (`KILL_REFUSED`); a hidden owner
- * is `OWNER_NOT_VISIBLE`; another user's process is `KILL_PERMISSION_DENIED`.
+ * Adds to `holders` the processes above them that hold the same sockets, which the `first`
+ * search (one holder per socket) leaves out: each holder's parent while it holds one too, so
+ * a pre-fork server's master is signalled first with its whole tree, not after its newest
+ * worker; and any ancestor of this process, so a kill refuses before sending anything when its
+ * own shell or tool shares the socket. Ancestor chains are short, so they are read whole.
  */
-export async function killPort(port: number, options: KillPortOptions = {}): Promise<KillResult> {
-  validatePort(port);
-  const procRoot = options.procRoot ?? '/proc';
-  const before = await whoHolds(port, options);
-  const plan = planFor(before, options, procRoot);
+function addHoldingAncestors(
+  holders: PortHolders,
+  parents: ParentMap,
+  options: KillPortOptions,
+  procRoot: string,
+): void {
+  const byInode = new Map<number, Listener>();
+  for (const listener of holders.listeners)
+    if (listener.inode) byInode.set(listener.inode, listener);
+  if (byInode.size === 0) return;
+  const inodes = new Set(byInode.keys());
+  const read = (pids: number[]): number[] => {
+    const found: number[] = [];
+    if (pids.length === 0) return found;
+    for (const [inode, owners] of scanSocketOwners(inodes, procRoot, pids).owners) {
+      const listener = byInode.get(inode)!;
+      for (const pid of owners) {
+        found.push(pid);
+        if (listener.processes.some((p) => p.pid === pid)) continue;
+        listener.processes.push(readProcessInfo(pid, { procRoot, passwdPath: options.passwdPath }));
+      }
+    }
+    return found;
+  };
+  const seen = new Set<number>();
+  for (const listener of holders.listeners) for (const p of listener.processes) seen.add(p.pid);
+  let frontier = [...seen];
+  const own = ancestorsOf(options.selfPid ?? process.pid, parents).filter((pid) => !seen.has(pid));
+  read(own);
+  for (const pid of own) seen.add(pid);
+  while (frontier.length > 0) {
+    const above: number[] = [];
+    for (const pid of frontier) {
+      const parent = parents.get(pid);
+      if (parent === undefined || parent <= 1 || seen.has(parent)) continue;
+      seen.add(parent);
+      above.push(parent);
+    }
+    frontier = read(above);
+  }
+}
+
+function refuseHolders(plan: KillPlan, before: PortHolders, port: number): void {
   const holderRefusals = plan.refusals.filter((r) =>
     before.listeners.some((l) => l.processes.some((p) => p.pid === r.pid)),
   );
-  if (holderRefusals.length > 0) {
-    const first = holderRefusals[0]!;
-    throw new PortierError(
-      'KILL_REFUSED',
-      `Refusing to signal pid ${first.pid}${first.name ? ` (${first.name})` : ''} holding port ${port}: ${first.reason}.`,
-      {
-        pid: first.pid,
-        port,
-        hint: 'Stop that program the way it is meant to be stopped.',
-      },
-    );
-  }
-  if (plan.targets.length === 0 && before.status === 'hidden-owner') {
-    const uid = before.listeners[0]?.uid;
-    throw new PortierError(
-      'OWNER_NOT_VISIBLE',
-      `Port ${port} is held by a process of ${before.listeners[0]?.user ?? `uid ${uid}`} that this user cannot see.`,
-      {
-        port,
-        hint: `Run \`sudo portier kill ${port}\` to see and stop it.`,
-      },
-    );
-  }
-  const base = {
-    port,
-    dryRun: options.dryRun === true,
-    targets: plan.targets,
-    refusals: plan.refusals,
-    before,
-  };
-  if (options.dryRun || plan.targets.length === 0) {
-    return { ...base, escalated: [], freed: before.listeners.length === 0, after: before };
-  }
-  const pids = plan.targets.map((t) => t.pid);
+  if (holderRefusals.length === 0) return;
+  const first = holderRefusals[0]!;
+  throw new PortierError(
+    'KILL_REFUSED',
+    `Refusing to signal pid ${first.pid}${first.name ? ` (${first.name})` : ''} holding port ${port}: ${first.reason}.`,
+    {
+      pid: first.pid,
+      port,
+      hint: 'Stop that program the way it is meant to be stopped.',
+    },
+  );
+}
+
+/** Sends the signal to `pids`, waits, sends SIGKILL to survivors; returns those. */
+async function stopAll(
+  pids: number[],
+  options: KillPortOptions,
+  port: number,
+  procRoot: string,
+): Promise<number[]> {
   const onExit = (pid: number) => options.onEvent?.({ type: 'exited', pid });
   signalAll(pids, options.signal ?? 'SIGTERM', options, port);
   const survivors = await waitForExit(
@@ -187,6 +222,99 @@ export async function killPort(port: number, options: KillPortOptions = {}): Pro
     signalAll(survivors, 'SIGKILL', options, port);
     await waitForExit(survivors, SIGKILL_WAIT_MS, procRoot, onExit);
   }
+  return survivors;
+}
+
+/**
+ * The holders a first round missed, once its processes exited and the port is still listed:
+ * a sibling that shares the socket (forked by a parent that then closed its own copy) or a
+ * process it was handed to. Only processes that ran before the kill began count: a server a
+ * supervisor restarted meanwhile is reported as holding the port, not stopped again.
+ */
+async function missedHolders(
+  port: number,
+  options: KillPortOptions,
+  procRoot: string,
+  startTimes: ReadonlyMap<number, number>,
+  done: ReadonlySet<number>,
+): Promise<PortHolders | undefined> {
+  if (!stillListed(port, procRoot)) return undefined;
+  const rest = await whoHolds(port, options);
+  const ranBefore = (pid: number) => {
+    const known = startTimes.get(pid);
+    return known !== undefined && identifyProcess(pid, procRoot)?.startTime === known;
+  };
+  const listeners = rest.listeners
+    .map((l) => ({
+      ...l,
+      processes: l.processes.filter((p) => !done.has(p.pid) && ranBefore(p.pid)),
+    }))
+    .filter((l) => l.processes.length > 0);
+  return listeners.length > 0 ? { ...rest, listeners, connections: [] } : undefined;
+}
+
+/**
+ * Frees `port`: sends the signal (SIGTERM) to every process sharing the socket and their
+ * process trees, waits up to the timeout, sends SIGKILL to survivors, then checks the port.
+ * On Linux it starts from one holder per socket (the newest processes are read first) and,
+ * when the port is still held once they exited, stops the holders it missed the same way.
+ * Refuses pid 0/1, itself, its ancestors and port forwarders (`KILL_REFUSED`); a hidden owner
+ * is `OWNER_NOT_VISIBLE`; another user's process is `KILL_PERMISSION_DENIED`.
+ */
+export async function killPort(port: number, options: KillPortOptions = {}): Promise<KillResult> {
+  validatePort(port);
+  const procRoot = options.procRoot ?? '/proc';
+  const linux = (options.platform ?? process.platform) === 'linux';
+  // A dry run shows every holder, as `who` does; a kill verifies afterwards instead.
+  const acting = linux && options.dryRun !== true;
+  const before = await findHolders(port, options, acting ? 'first' : 'family');
+  const tree = linux ? readProcessTree(procRoot) : undefined;
+  const parents: ParentMap = tree?.parents ?? new Map();
+  if (acting) addHoldingAncestors(before, parents, options, procRoot);
+  const plan = planFor(before, options, procRoot, parents);
+  refuseHolders(plan, before, port);
+  if (plan.targets.length === 0 && before.status === 'hidden-owner') {
+    const uid = before.listeners[0]?.uid;
+    throw new PortierError(
+      'OWNER_NOT_VISIBLE',
+      `Port ${port} is held by a process of ${before.listeners[0]?.user ?? `uid ${uid}`} that this user cannot see.`,
+      {
+        port,
+        hint: `Run \`sudo portier kill ${port}\` to see and stop it.`,
+      },
+    );
+  }
+  const base = { port, dryRun: options.dryRun === true, before };
+  if (options.dryRun || plan.targets.length === 0) {
+    const after = before;
+    return { ...base, ...plan, escalated: [], freed: before.listeners.length === 0, after };
+  }
+  const targets = [...plan.targets];
+  const refusals = [...plan.refusals];
+  const escalated = await stopAll(
+    targets.map((t) => t.pid),
+    options,
+    port,
+    procRoot,
+  );
+  if (acting && tree) {
+    const done = new Set(targets.map((t) => t.pid));
+    const missed = await missedHolders(port, options, procRoot, tree.startTimes, done);
+    if (missed) {
+      const second = planFor(missed, options, procRoot, readProcessTree(procRoot).parents);
+      const fresh = second.targets.filter((t) => !done.has(t.pid));
+      refusals.push(...second.refusals.filter((r) => !refusals.some((k) => k.pid === r.pid)));
+      targets.push(...fresh);
+      escalated.push(
+        ...(await stopAll(
+          fresh.map((t) => t.pid),
+          options,
+          port,
+          procRoot,
+        )),
+      );
+    }
+  }
   const after = await waitForRelease(port, options);
-  return { ...base, escalated: survivors, freed: after.listeners.length === 0, after };
+  return { ...base, targets, refusals, escalated, freed: after.listeners.length === 0, after };
 }

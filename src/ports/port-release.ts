@@ -18,7 +18,7 @@ export const RELEASE_WAIT_MS = 1_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** True while the Linux socket table lists a listener (TCP) or bound socket (UDP) on `port`. */
-function listedOnLinux(port: number, procRoot: string): boolean {
+export function stillListed(port: number, procRoot: string): boolean {
   const states = { tcp: [PROC_STATE_LISTEN], udp: [PROC_STATE_UDP_BOUND] };
   return readSocketTable({ procRoot, protocols: ['tcp', 'udp'], port, states }).length > 0;
 }
@@ -78,7 +78,7 @@ export async function waitForRelease(port: number, options: WhoHoldsOptions): Pr
   const deadline = Date.now() + RELEASE_WAIT_MS;
   let delayMs = 1;
   for (;;) {
-    if (linux && !listedOnLinux(port, procRoot)) return leftoversOnLinux(port, procRoot);
+    if (linux && !stillListed(port, procRoot)) return leftoversOnLinux(port, procRoot);
     if (!linux) {
       const holders = await whoHolds(port, options);
       if (holders.listeners.length === 0) return holders;

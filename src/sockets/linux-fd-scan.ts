@@ -145,11 +145,18 @@ export function readFdLinks(
   }
 }
 
-/** Finds which pids hold the socket inodes in `wanted` by reading every /proc/<pid>/fd link. */
-export function scanSocketOwners(wanted: ReadonlySet<number>, procRoot = '/proc'): FdScanResult {
+/**
+ * Finds which pids hold the socket inodes in `wanted` by reading every /proc/<pid>/fd link of
+ * `pids` (default: every process).
+ */
+export function scanSocketOwners(
+  wanted: ReadonlySet<number>,
+  procRoot = '/proc',
+  pids?: readonly number[],
+): FdScanResult {
   const search: FdSearch = { wanted, owners: new Map() };
   if (wanted.size === 0) return { owners: search.owners };
-  for (const pid of listPids(procRoot)) {
+  for (const pid of pids ?? listPids(procRoot)) {
     // A table that cannot be listed (gone, another user's) holds nothing this user can show.
     const cursor = openFdCursor(pid, procRoot);
     if (!cursor) continue;

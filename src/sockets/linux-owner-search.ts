@@ -30,8 +30,11 @@ import { planFamilyReads } from './linux-owner-family.js';
  *   init holds (socket activation) makes every process a relative. A socket handed to an
  *   unrelated process over a Unix socket (SCM_RIGHTS), or moved to a high fd in a sibling,
  *   is found only by `exhaustive`.
+ * - `first`: the newest processes first, and only until each socket has one holder: what a
+ *   kill needs before it acts, since it checks the port once the holders exited and looks
+ *   again while it is still held. A socket without a visible holder is proven as in `family`.
  */
-export type OwnerSearch = 'exhaustive' | 'family';
+export type OwnerSearch = 'exhaustive' | 'family' | 'first';
 
 /** The first pass reads each process's fds numbered below this: listeners are opened early. */
 const SKIM_FDS = 256;
@@ -94,7 +97,7 @@ export function findSocketOwners(
   if (search === 'exhaustive' || wanted.size === 0) return scanSocketOwners(wanted, procRoot);
   const cursors = new Map<number, FdCursor>();
   try {
-    return searchFamilies(wanted, procRoot, cursors, proofs);
+    return searchFamilies(wanted, procRoot, cursors, proofs, search === 'family');
   } finally {
     for (const cursor of cursors.values()) closeFdCursor(cursor);
   }
@@ -105,10 +108,13 @@ function searchFamilies(
   procRoot: string,
   cursors: Map<number, FdCursor>,
   proofs: HiddenProofStore | undefined,
+  family: boolean,
 ): FdScanResult {
   const found: FdSearch = { wanted, owners: new Map(), remaining: new Set(wanted) };
   const remaining = found.remaining!;
   const pids = listPids(procRoot);
+  // The server a kill is asked to stop was most often started last.
+  if (!family) pids.sort((a, b) => b - a);
   for (const pid of pids) {
     const cursor = openFdCursor(pid, procRoot);
     if (!cursor) continue;
@@ -123,6 +129,7 @@ function searchFamilies(
   };
   if (remaining.size > 0 && proveHidden(found, pids, cursors, { procRoot, tree: treeNow, proofs }))
     return sorted(found.owners); // every process was read whole
+  if (!family) return sorted(found.owners);
   const cursorOf = (pid: number) => {
     if (!cursors.has(pid)) {
       const cursor = openFdCursor(pid, procRoot);

@@ -50,12 +50,16 @@ export interface PlatformScan {
   owners?: ReadonlyMap<number, readonly number[]>;
 }
 
-/** Internal: scans with the backend for `platform`; `allStates` keeps non-listening rows. */
+/**
+ * Internal: scans with the backend for `platform`; `allStates` keeps non-listening rows.
+ * `search` is the Linux owner search unless `exhaustive` asks for every process.
+ */
 export async function scanPlatform(
   options: ListListenersOptions,
   allStates: boolean,
+  search: OwnerSearch = 'family',
 ): Promise<PlatformScan> {
-  const ownerSearch: OwnerSearch = options.exhaustive ? 'exhaustive' : 'family';
+  const ownerSearch: OwnerSearch = options.exhaustive ? 'exhaustive' : search;
   const protocols: Protocol[] = [];
   if (options.tcp !== false) protocols.push('tcp');
   if (options.udp) protocols.push('udp');

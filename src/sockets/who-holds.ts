@@ -1,5 +1,6 @@
 import { validatePort } from '../net/port-number.js';
 import { isListeningRow } from './assemble-listeners.js';
+import type { OwnerSearch } from './linux-owner-search.js';
 import { type ListListenersOptions, scanPlatform } from './list-listeners.js';
 import type { Family, Listener, Protocol, SocketRow, SocketState } from './model.js';
 
@@ -94,18 +95,30 @@ export interface WhoHoldsOptions extends Omit<ListListenersOptions, 'port'> {
  * IPv4 and IPv6. When no listener holds it (or with `full`), also the TIME_WAIT leftovers and
  * the other connections bound to it, which make a port unusable with no owner to show.
  */
-export async function whoHolds(port: number, options: WhoHoldsOptions = {}): Promise<PortHolders> {
+export function whoHolds(port: number, options: WhoHoldsOptions = {}): Promise<PortHolders> {
+  return findHolders(port, options, 'family');
+}
+
+/**
+ * Internal: {@link whoHolds} with the Linux owner search chosen; a kill uses `first`, which
+ * names one holder per socket.
+ */
+export async function findHolders(
+  port: number,
+  options: WhoHoldsOptions,
+  search: OwnerSearch,
+): Promise<PortHolders> {
   validatePort(port);
   const { full, ...scanOptions } = options;
   if (!full) {
-    const fast = await scanPlatform({ udp: true, ...scanOptions, port }, false);
+    const fast = await scanPlatform({ udp: true, ...scanOptions, port }, false, search);
     const listeners = fast.listeners.filter((l) => l.port === port);
     if (listeners.length > 0) {
       const status = decideHoldStatus(listeners, 0, 0);
       return { port, status, listeners, timeWait: 0, connections: [], connectionsCounted: false };
     }
   }
-  const scan = await scanPlatform({ udp: true, ...scanOptions, port }, true);
+  const scan = await scanPlatform({ udp: true, ...scanOptions, port }, true, search);
   let timeWait = 0;
   const connections: PortConnection[] = [];
   for (const row of scan.rows) {

@@ -39,6 +39,53 @@ describe('killPort', () => {
     expect(gone(fixture.sharedWith!)).toBe(true);
   });
 
+  it('stops siblings that share a socket their parent closed, leaving the parent', async () => {
+    const fixture = await startFixture('listen-siblings.mjs');
+    const [first, second] = fixture.children;
+    const result = await killPort(fixture.port, { timeoutMs: 2_000 });
+    expect(result.targets.map((t) => t.pid).sort()).toEqual([first, second].sort());
+    expect(result.freed).toBe(true);
+    expect(gone(first!)).toBe(true);
+    expect(gone(second!)).toBe(true);
+    expect(gone(fixture.pid)).toBe(false);
+  });
+
+  it('signals a pre-fork master before its workers, with its whole tree', async () => {
+    const fixture = await startFixture('listen.mjs', ['127.0.0.1', '0', '--share']);
+    const signalled: number[] = [];
+    const result = await killPort(fixture.port, {
+      timeoutMs: 2_000,
+      onEvent: (e) => {
+        if (e.type === 'signal') signalled.push(e.pid);
+      },
+    });
+    expect(signalled[0]).toBe(fixture.pid);
+    expect(result.targets.find((t) => t.pid === fixture.pid)?.role).toBe('holder');
+    expect(result.freed).toBe(true);
+  });
+
+  it('refuses, sending nothing, when an ancestor of the caller shares the socket', async () => {
+    // The caller stands in as a child of the fixture, whose forked worker also holds it.
+    const fixture = await startFixture('listen.mjs', [
+      '127.0.0.1',
+      '0',
+      '--share',
+      '--children',
+      '1',
+    ]);
+    const signalled: number[] = [];
+    await expect(
+      killPort(fixture.port, {
+        selfPid: fixture.children[0],
+        onEvent: (e) => {
+          if (e.type === 'signal') signalled.push(e.pid);
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'KILL_REFUSED', pid: fixture.pid });
+    expect(signalled).toEqual([]);
+    expect(gone(fixture.sharedWith!)).toBe(false);
+  });
+
   it('takes the process tree of a holder with it', async () => {
     const fixture = await startFixture('listen.mjs', ['127.0.0.1', '0', '--children', '2']);
     const result = await killPort(fixture.port);
