@@ -9,13 +9,8 @@ const arg = process.argv[2];
 if (arg === '--version' || arg === '-v') {
   process.stdout.write(`${VERSION}\n`);
 } else {
-  // The CLI bundles are compiled through V8's code cache in the state directory
-  // (src/cli/code-cache.ts); the caches a run missed are written as it exits.
-  const { codeCacheDir, createBundleLoader } = require('../dist/boot.cjs');
-  const loader = createBundleLoader(codeCacheDir(process.env));
-  process.once('exit', () => loader.save());
-  loader
-    .load(require('node:path').join(__dirname, '..', 'dist', 'cli.cjs'))
+  // Each command's bundle is compiled through V8's code cache (src/cli/command-loader.ts).
+  require('../dist/cli.cjs')
     .main(process.argv.slice(2))
     .then(
       (code) => {

@@ -19,13 +19,21 @@ const common = {
   logLevel: 'warning',
 };
 
-/** Leaves `./commands/<name>.js` imports of the command table to a runtime require. */
+/**
+ * Sends the command table's `./commands/<name>.js` imports to src/cli/command-loader.ts, which
+ * requires the command's own bundle at run time through the code cache.
+ */
 const lazyCommands = {
   name: 'lazy-commands',
   setup(b) {
     b.onResolve({ filter: /^\.\/commands\/[a-z-]+\.js$/ }, (args) => ({
-      path: args.path.replace(/\.js$/, '.cjs'),
-      external: true,
+      path: args.path.slice('./commands/'.length, -'.js'.length),
+      namespace: 'lazy-command',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-command' }, (args) => ({
+      contents: `module.exports = require('./command-loader.ts').loadCommandBundle(${JSON.stringify(args.path)});`,
+      resolveDir: 'src/cli',
+      loader: 'js',
     }));
   },
 };
@@ -50,8 +58,7 @@ await Promise.all([
   }),
   build({
     ...cjs,
-    // boot: the code-cache loader bin/portier.cjs loads the CLI bundles with.
-    entryPoints: { cli: 'src/cli/main.ts', boot: 'src/cli/code-cache.ts' },
+    entryPoints: { cli: 'src/cli/main.ts' },
     outdir: 'dist',
     plugins: [lazyCommands],
   }),

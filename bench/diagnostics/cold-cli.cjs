@@ -2,13 +2,10 @@
 // fresh Node process, with marks. Writes {bootMs, requireMs, mainMs, exitMs, code} to stderr
 // as its last line, when the process exits; the command's own output goes where it goes.
 // exitMs is main() resolving → the process exiting: handles the command left open, and the
-// code cache written for the next run when this one missed it. Loads the CLI as
-// bin/portier.cjs does, through the code-cache loader.
+// code cache written for the next run when this one missed it.
 'use strict';
 const bootMs = performance.now(); // process start → this line: Node's own start-up
-const { codeCacheDir, createBundleLoader } = require(`${process.argv[2]}/dist/boot.cjs`);
-const loader = createBundleLoader(codeCacheDir(process.env));
-const { main } = loader.load(`${process.argv[2]}/dist/cli.cjs`);
+const { main } = require(`${process.argv[2]}/dist/cli.cjs`);
 const requireMs = performance.now() - bootMs;
 const start = performance.now();
 const args = process.argv.length > 3 ? process.argv.slice(3) : ['ls'];
@@ -19,7 +16,6 @@ main(args).then((exitCode) => {
   code = exitCode;
 });
 process.on('exit', () => {
-  loader.save();
   const exitMs = performance.now() - start - mainMs;
   process.stderr.write(`${JSON.stringify({ bootMs, requireMs, mainMs, exitMs, code })}\n`);
 });

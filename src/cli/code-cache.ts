@@ -3,9 +3,11 @@ import {
   fstatSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,7 +16,7 @@ import { Script } from 'node:vm';
 import { resolveStateDir } from '../state/state-dir.js';
 
 /**
- * The CLI's bundles are compiled through V8's code cache, kept in the state directory: V8 then
+ * The CLI's command bundles are compiled through V8's code cache, kept in the state directory: V8 then
  * reads the bytecode of every function the last run used instead of parsing and compiling the
  * source again, which is a quarter of a short command's own time (`ls`: ~4 of ~19 ms). Node 22
  * has this built in (`module.enableCompileCache`); portier also runs on Node 20.
@@ -64,7 +66,31 @@ function cacheFileOf(dir: string, file: string): string {
   return join(dir, `${basename(file)}-${(hash >>> 0).toString(16)}.bin`);
 }
 
-/** Loads CommonJS bundles (`dist/cli.cjs` and the commands it requires) through the cache. */
+/** How long a cache file nobody rewrote is kept, in ms (30 days); a used one costs a recompile. */
+export const CODE_CACHE_MAX_AGE_MS = 30 * 24 * 3_600_000;
+
+/**
+ * Removes cache files older than {@link CODE_CACHE_MAX_AGE_MS}: an install moved or replaced
+ * (a new npx folder, a bench's copy) leaves its files behind under other names.
+ */
+function pruneOld(dir: string): void {
+  const oldest = Date.now() - CODE_CACHE_MAX_AGE_MS;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.endsWith('.bin')) continue;
+    try {
+      const path = join(dir, name);
+      if (statSync(path).mtimeMs < oldest) rmSync(path, { force: true });
+    } catch {}
+  }
+}
+
+/** Loads CommonJS bundles (a command's bundle and any `.cjs` it requires) through the cache. */
 export interface BundleLoader {
   /** The exports of the bundle at `file` (absolute), compiled once per process. */
   load(file: string): unknown;
@@ -148,6 +174,7 @@ export function createBundleLoader(cacheDir: string | undefined): BundleLoader {
   }
 
   function save(): void {
+    if (stale.length > 0 && cacheDir) pruneOld(cacheDir);
     for (const { script, cacheFile, header } of stale.splice(0)) {
       const temp = `${cacheFile}.${process.pid}.tmp`;
       try {

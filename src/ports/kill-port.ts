@@ -6,7 +6,7 @@ import type { ListListenersOptions } from '../sockets/list-listeners.js';
 import type { Listener, ProcessInfo } from '../sockets/model.js';
 import { findHolders, type PortHolders, whoHolds } from '../sockets/who-holds.js';
 import { type KillPlan, type KillRefusal, type KillTarget, planKill } from './kill-plan.js';
-import { stillListed, waitForRelease } from './port-release.js';
+import { leftoversOnLinux, stillListed, waitForRelease } from './port-release.js';
 import { identifyProcess } from './process-liveness.js';
 import { ancestorsOf, type ParentMap, readProcessTree } from './process-tree.js';
 
@@ -238,7 +238,6 @@ async function missedHolders(
   startTimes: ReadonlyMap<number, number>,
   done: ReadonlySet<number>,
 ): Promise<PortHolders | undefined> {
-  if (!stillListed(port, procRoot)) return undefined;
   const rest = await whoHolds(port, options);
   const ranBefore = (pid: number) => {
     const known = startTimes.get(pid);
@@ -267,8 +266,8 @@ export async function killPort(port: number, options: KillPortOptions = {}): Pro
   const linux = (options.platform ?? process.platform) === 'linux';
   // A dry run shows every holder, as `who` does; a kill verifies afterwards instead.
   const acting = linux && options.dryRun !== true;
-  const before = await findHolders(port, options, acting ? 'first' : 'family');
   const tree = linux ? readProcessTree(procRoot) : undefined;
+  const before = await findHolders(port, options, acting ? 'first' : 'family', tree);
   const parents: ParentMap = tree?.parents ?? new Map();
   if (acting) addHoldingAncestors(before, parents, options, procRoot);
   const plan = planFor(before, options, procRoot, parents);
@@ -297,7 +296,10 @@ export async function killPort(port: number, options: KillPortOptions = {}): Pro
     port,
     procRoot,
   );
-  if (acting && tree) {
+  // Read once here, the listener section answers both "did the first round free it" and,
+  // most often, "is it free" below.
+  const listed = !linux || stillListed(port, procRoot);
+  if (acting && tree && listed) {
     const done = new Set(targets.map((t) => t.pid));
     const missed = await missedHolders(port, options, procRoot, tree.startTimes, done);
     if (missed) {
@@ -315,6 +317,6 @@ export async function killPort(port: number, options: KillPortOptions = {}): Pro
       );
     }
   }
-  const after = await waitForRelease(port, options);
+  const after = listed ? await waitForRelease(port, options) : leftoversOnLinux(port, procRoot);
   return { ...base, targets, refusals, escalated, freed: after.listeners.length === 0, after };
 }

@@ -11,6 +11,8 @@ export interface ProcessTree {
   sessions: ReadonlyMap<number, number>;
   /** pid → start time in clock ticks since boot: with the pid, names one process for good. */
   startTimes: ReadonlyMap<number, number>;
+  /** Kernel threads: they hold no files, so no search reads their fd tables. */
+  kernelThreads: ReadonlySet<number>;
 }
 
 /** Reads every /proc/<pid>/stat into a {@link ProcessTree} (Linux). */
@@ -18,11 +20,12 @@ export function readProcessTree(procRoot = '/proc'): ProcessTree {
   const parents = new Map<number, number>();
   const sessions = new Map<number, number>();
   const startTimes = new Map<number, number>();
+  const kernelThreads = new Set<number>();
   let pids: number[];
   try {
     pids = listPids(procRoot);
   } catch {
-    return { parents, sessions, startTimes };
+    return { parents, sessions, startTimes, kernelThreads };
   }
   for (const pid of pids) {
     const stat = readProcStat(pid, procRoot);
@@ -30,8 +33,9 @@ export function readProcessTree(procRoot = '/proc'): ProcessTree {
     parents.set(pid, stat.ppid);
     sessions.set(pid, stat.session);
     startTimes.set(pid, stat.startTime);
+    if (stat.kernelThread) kernelThreads.add(pid);
   }
-  return { parents, sessions, startTimes };
+  return { parents, sessions, startTimes, kernelThreads };
 }
 
 /** Reads every /proc/<pid>/stat into a {@link ParentMap} (Linux). */

@@ -1,3 +1,4 @@
+import type { ProcessTree } from '../ports/process-tree.js';
 import { assembleListeners } from './assemble-listeners.js';
 import type { HiddenProofStore } from './hidden-proof.js';
 import { findSocketOwners, type OwnerSearch } from './linux-owner-search.js';
@@ -16,6 +17,8 @@ export interface LinuxScanOptions extends ProcFsOptions {
   ownerSearch?: OwnerSearch;
   /** Where the family search keeps its proof about sockets without a visible holder. */
   hiddenProofs?: HiddenProofStore;
+  /** The process tree, when the caller read it already (a kill needs it too). */
+  tree?: ProcessTree;
 }
 
 /** Socket rows plus the listeners built from them, with owners resolved through /proc. */
@@ -40,7 +43,13 @@ export function scanLinux(options: LinuxScanOptions = {}): LinuxScan {
   });
   const wanted = new Set<number>();
   for (const row of rows) if (row.inode) wanted.add(row.inode);
-  const { owners } = findSocketOwners(wanted, procRoot, options.ownerSearch, options.hiddenProofs);
+  const { owners } = findSocketOwners(
+    wanted,
+    procRoot,
+    options.ownerSearch,
+    options.hiddenProofs,
+    options.tree,
+  );
   const processes = new Map<number, ProcessInfo>();
   for (const pids of owners.values()) {
     for (const pid of pids) {

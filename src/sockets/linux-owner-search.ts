@@ -48,13 +48,13 @@ function proveHidden(
   found: FdSearch,
   pids: readonly number[],
   cursors: ReadonlyMap<number, FdCursor>,
-  context: { procRoot: string; tree: () => ProcessTree; proofs?: HiddenProofStore },
+  context: { procRoot: string; tree: ProcessTree; proofs?: HiddenProofStore },
 ): boolean {
   const remaining = found.remaining!;
   const { procRoot, proofs } = context;
   const bootId = proofs ? readBootId(procRoot) : undefined;
   const now = Date.now();
-  const tree = bootId ? context.tree() : undefined;
+  const tree = bootId ? context.tree : undefined;
   const keyOf = (pid: number) => {
     const start = tree?.startTimes.get(pid);
     return start === undefined ? undefined : readerKey(pid, start);
@@ -93,11 +93,13 @@ export function findSocketOwners(
   procRoot = '/proc',
   search: OwnerSearch = 'exhaustive',
   proofs?: HiddenProofStore,
+  tree?: ProcessTree,
 ): FdScanResult {
   if (search === 'exhaustive' || wanted.size === 0) return scanSocketOwners(wanted, procRoot);
   const cursors = new Map<number, FdCursor>();
   try {
-    return searchFamilies(wanted, procRoot, cursors, proofs, search === 'family');
+    const known = tree ?? readProcessTree(procRoot);
+    return searchFamilies(wanted, procRoot, cursors, proofs, known, search === 'family');
   } finally {
     for (const cursor of cursors.values()) closeFdCursor(cursor);
   }
@@ -108,11 +110,13 @@ function searchFamilies(
   procRoot: string,
   cursors: Map<number, FdCursor>,
   proofs: HiddenProofStore | undefined,
+  tree: ProcessTree,
   family: boolean,
 ): FdScanResult {
   const found: FdSearch = { wanted, owners: new Map(), remaining: new Set(wanted) };
   const remaining = found.remaining!;
-  const pids = listPids(procRoot);
+  // Kernel threads (most of the processes on a quiet machine) have no fd table worth opening.
+  const pids = listPids(procRoot).filter((pid) => !tree.kernelThreads.has(pid));
   // The server a kill is asked to stop was most often started last.
   if (!family) pids.sort((a, b) => b - a);
   for (const pid of pids) {
@@ -122,12 +126,7 @@ function searchFamilies(
     readFdLinks(pid, cursor, found, { stopWhenFound: true, below: SKIM_FDS });
     if (remaining.size === 0) break;
   }
-  let tree: ProcessTree | undefined;
-  const treeNow = () => {
-    tree ??= readProcessTree(procRoot);
-    return tree;
-  };
-  if (remaining.size > 0 && proveHidden(found, pids, cursors, { procRoot, tree: treeNow, proofs }))
+  if (remaining.size > 0 && proveHidden(found, pids, cursors, { procRoot, tree, proofs }))
     return sorted(found.owners); // every process was read whole
   if (!family) return sorted(found.owners);
   const cursorOf = (pid: number) => {
@@ -141,9 +140,9 @@ function searchFamilies(
     const cursor = cursorOf(pid);
     if (cursor) readFdLinks(pid, cursor, found);
   };
-  // Init's family is everything: no need to read every process's stat to learn that.
+  // Init's family is every process: read them all whole.
   const initHolds = [...found.owners.values()].some((list) => list.some((pid) => pid <= 1));
-  const plan = initHolds ? undefined : planFamilyReads(found.owners, treeNow(), readWhole);
+  const plan = initHolds ? undefined : planFamilyReads(found.owners, tree, readWhole);
   for (const pid of plan ? plan.whole : pids) readWhole(pid);
   for (const pid of plan?.low ?? []) {
     const cursor = cursorOf(pid);

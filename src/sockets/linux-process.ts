@@ -10,13 +10,24 @@ export interface ProcFsOptions {
   passwdPath?: string;
 }
 
+/** The kernel's per-task flag of a kernel thread (include/linux/sched.h). */
+const PF_KTHREAD = 0x00200000;
+
 /**
  * Parses /proc/<pid>/stat. The name field is in parentheses and may itself hold spaces and
  * parentheses, so fields are counted from the last `)`.
  */
-export function parseProcStat(
-  text: string,
-): { name: string; state: string; ppid: number; session: number; startTime: number } | undefined {
+export function parseProcStat(text: string):
+  | {
+      name: string;
+      state: string;
+      ppid: number;
+      session: number;
+      startTime: number;
+      /** A kernel thread (PF_KTHREAD): it has no open files. */
+      kernelThread: boolean;
+    }
+  | undefined {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return undefined;
@@ -27,6 +38,7 @@ export function parseProcStat(
     ppid: Number(rest[1]),
     session: Number(rest[3]),
     startTime: Number(rest[19]),
+    kernelThread: (Number(rest[6]) & PF_KTHREAD) !== 0,
   };
 }
 

@@ -1,5 +1,6 @@
 import { PortierError } from '../errors.js';
 import { validatePort } from '../net/port-number.js';
+import type { ProcessTree } from '../ports/process-tree.js';
 import { fileProofStore, type HiddenProofStore, memoryProofStore } from './hidden-proof.js';
 import type { OwnerSearch } from './linux-owner-search.js';
 import type { ProcFsOptions } from './linux-process.js';
@@ -52,12 +53,14 @@ export interface PlatformScan {
 
 /**
  * Internal: scans with the backend for `platform`; `allStates` keeps non-listening rows.
- * `search` is the Linux owner search unless `exhaustive` asks for every process.
+ * `search` is the Linux owner search unless `exhaustive` asks for every process; `tree` the
+ * process tree when the caller read it already.
  */
 export async function scanPlatform(
   options: ListListenersOptions,
   allStates: boolean,
   search: OwnerSearch = 'family',
+  tree?: ProcessTree,
 ): Promise<PlatformScan> {
   const ownerSearch: OwnerSearch = options.exhaustive ? 'exhaustive' : search;
   const protocols: Protocol[] = [];
@@ -68,7 +71,7 @@ export async function scanPlatform(
   if (platform === 'linux' || platform === 'android') {
     const { scanLinux } = await import('./linux-listeners.js');
     const hiddenProofs = proofStore(options.hiddenProof);
-    return scanLinux({ ...options, protocols, allStates, ownerSearch, hiddenProofs });
+    return scanLinux({ ...options, protocols, allStates, ownerSearch, hiddenProofs, tree });
   }
   if (platform === 'darwin' || platform === 'freebsd') {
     const { scanDarwin } = await import('./darwin-listeners.js');

@@ -1,4 +1,5 @@
 import { validatePort } from '../net/port-number.js';
+import type { ProcessTree } from '../ports/process-tree.js';
 import { isListeningRow } from './assemble-listeners.js';
 import type { OwnerSearch } from './linux-owner-search.js';
 import { type ListListenersOptions, scanPlatform } from './list-listeners.js';
@@ -100,25 +101,26 @@ export function whoHolds(port: number, options: WhoHoldsOptions = {}): Promise<P
 }
 
 /**
- * Internal: {@link whoHolds} with the Linux owner search chosen; a kill uses `first`, which
- * names one holder per socket.
+ * Internal: {@link whoHolds} with the Linux owner search chosen (a kill uses `first`, which
+ * names one holder per socket) and, optionally, the process tree read already.
  */
 export async function findHolders(
   port: number,
   options: WhoHoldsOptions,
   search: OwnerSearch,
+  tree?: ProcessTree,
 ): Promise<PortHolders> {
   validatePort(port);
   const { full, ...scanOptions } = options;
   if (!full) {
-    const fast = await scanPlatform({ udp: true, ...scanOptions, port }, false, search);
+    const fast = await scanPlatform({ udp: true, ...scanOptions, port }, false, search, tree);
     const listeners = fast.listeners.filter((l) => l.port === port);
     if (listeners.length > 0) {
       const status = decideHoldStatus(listeners, 0, 0);
       return { port, status, listeners, timeWait: 0, connections: [], connectionsCounted: false };
     }
   }
-  const scan = await scanPlatform({ udp: true, ...scanOptions, port }, true, search);
+  const scan = await scanPlatform({ udp: true, ...scanOptions, port }, true, search, tree);
   let timeWait = 0;
   const connections: PortConnection[] = [];
   for (const row of scan.rows) {

@@ -22,6 +22,8 @@ export interface FakeProcess {
    * where the directory should be (readdir fails with ENOTDIR, as EACCES would for a user).
    */
   fdUnreadable?: boolean;
+  /** A kernel thread: PF_KTHREAD in the flags field of `<pid>/stat`. */
+  kernelThread?: boolean;
 }
 
 /** Contents of a fake /proc: socket tables as kernel text, and processes. */
@@ -64,7 +66,7 @@ export function createFakeProc(tree: FakeProcTree): string {
     mkdirSync(dir);
     writeFileSync(
       join(dir, 'stat'),
-      `${p.pid} (${p.name}) S ${p.ppid ?? 1} ${p.pid} ${p.session ?? p.pid} 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 1000 0 0\n`,
+      `${p.pid} (${p.name}) S ${p.ppid ?? 1} ${p.pid} ${p.session ?? p.pid} 0 -1 ${p.kernelThread ? 2129984 : 4194560} 0 0 0 0 0 0 0 0 20 0 1 0 1000 0 0\n`,
     );
     writeFileSync(join(dir, 'cmdline'), p.argv ? `${p.argv.join('\0')}\0` : '');
     if (p.cwd) symlinkSync(p.cwd, join(dir, 'cwd'));

@@ -1,8 +1,9 @@
-import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  CODE_CACHE_MAX_AGE_MS,
   cachedDataFor,
   cacheHeader,
   codeCacheDir,
@@ -98,6 +99,26 @@ describe('createBundleLoader', () => {
     expect(exported.sub.value).toBe(43);
     expect(exported.sub.twice(4)).toBe(12);
     expect(second.stats).toEqual({ hits: 1, misses: 1 });
+  });
+
+  it('removes cache files nobody rewrote for 30 days when it writes one', () => {
+    const { main, cacheDir } = bundles();
+    const first = createBundleLoader(cacheDir);
+    first.load(main);
+    first.save();
+    const stale = join(cacheDir, 'gone.cjs-0.bin');
+    const recent = join(cacheDir, 'other.cjs-1.bin');
+    writeFileSync(stale, 'old');
+    writeFileSync(recent, 'new');
+    const longAgo = new Date(Date.now() - CODE_CACHE_MAX_AGE_MS - 60_000);
+    utimesSync(stale, longAgo, longAgo);
+    writeFileSync(main, `${readFileSync(main, 'utf8')}// rebuilt\n`);
+    const second = createBundleLoader(cacheDir);
+    second.load(main);
+    second.save();
+    const names = readdirSync(cacheDir);
+    expect(names).toContain('other.cjs-1.bin');
+    expect(names).not.toContain('gone.cjs-0.bin');
   });
 
   it('works without a cache directory, and when the cache cannot be written', () => {

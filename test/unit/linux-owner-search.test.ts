@@ -62,6 +62,43 @@ describe('findSocketOwners', () => {
     ).toEqual([601, 602]);
   });
 
+  it('family and first never open the fd table of a kernel thread', () => {
+    // A kernel thread has no open files; this fake one lists a socket only to show it is not read.
+    const processes: FakeProcess[] = [
+      {
+        pid: 2,
+        name: 'kthreadd',
+        ppid: 0,
+        session: 0,
+        kernelThread: true,
+        fds: { 3: 'socket:[5000]' },
+      },
+      {
+        pid: 50,
+        name: 'kworker',
+        ppid: 2,
+        session: 0,
+        kernelThread: true,
+        fds: { 3: 'socket:[5000]' },
+      },
+      { pid: 200, name: 'server', ppid: 1, fds: { 3: 'socket:[5000]' } },
+    ];
+    expect(familyHolders(processes)).toEqual([200]);
+    const root = createFakeProc({ processes });
+    expect(findSocketOwners(new Set([5000]), root, 'first').owners.get(5000)).toEqual([200]);
+    expect(findSocketOwners(new Set([5000]), root, 'exhaustive').owners.get(5000)).toEqual([
+      2, 50, 200,
+    ]);
+  });
+
+  it('first reads the newest processes first and stops once each socket has a holder', () => {
+    expect(findSocketOwners(new Set([5000]), tree(), 'first').owners.get(5000)).toEqual([300]);
+    // 6000 only the oldest holds: every holder of 5000 met on the way is kept.
+    const { owners } = findSocketOwners(new Set([5000, 6000]), tree(), 'first');
+    expect(owners.get(5000)).toEqual([200, 201, 202, 300]);
+    expect(owners.get(6000)).toEqual([200]);
+  });
+
   it('family finds the same holders when it stops reading a holder that holds every wanted socket', () => {
     const fds: Record<number, string> = { 3: 'socket:[5000]' };
     for (let fd = 4; fd < 300; fd++) fds[fd] = `socket:[${9000 + fd}]`;

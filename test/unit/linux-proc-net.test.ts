@@ -135,6 +135,11 @@ describe('parseProcNet on captured /proc/net/tcp', () => {
 describe('parseProcNet on captured /proc/net/tcp6', () => {
   const rows = parseProcNet(TCP6, 'tcp', 'ipv6');
 
+  it('keeps only the asked local port in IPv6 rows too', () => {
+    const onPort = parseProcNet(TCP6, 'tcp', 'ipv6', { port: 46281 });
+    expect(onPort).toEqual([expect.objectContaining({ address: 'fd00::2', port: 46281 })]);
+  });
+
   it.each<Expected>([
     { address: 'fd00::2', port: 46281, state: 'LISTEN', uid: 0, inode: 43753, acceptQueue: 0 },
     { address: '::', port: 33787, state: 'LISTEN', uid: 0, inode: 43744, acceptQueue: 0 },

@@ -20,7 +20,13 @@ describe('parseProcStat', () => {
       ppid: 1,
       session: 13350,
       startTime: 94254,
+      kernelThread: false,
     });
+  });
+
+  it('marks a kernel thread by its PF_KTHREAD flag', () => {
+    const kthread = '2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 10 0 0';
+    expect(parseProcStat(kthread)).toMatchObject({ name: 'kthreadd', kernelThread: true });
   });
 
   it('reads a real line with a trailing newline', () => {
