@@ -70,9 +70,41 @@ export async function waitForQuiet({ maxShare = 0.1, windowMs = 5_000, timeoutMs
   }
 }
 
-/** With `--wait-quiet` among `flags`: {@link waitForQuiet}, saying so before and after. */
+/** TCP sockets in TIME_WAIT now (both families), from /proc/net/sockstat; 0 off Linux. */
+export function timeWaitCount() {
+  try {
+    return Number(
+      readFileSync('/proc/net/sockstat', 'latin1').match(/^TCP:.* tw (\d+)/m)?.[1] ?? 0,
+    );
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Waits until no TCP socket is in TIME_WAIT, or `timeoutMs` passes (the kernel keeps them
+ * 60 s). Leftovers of earlier work (a test run) are not part of the load the targets name,
+ * and a kill reads the whole connection table while any exist. Resolves with the count left.
+ */
+export async function waitForNoTimeWait({ timeoutMs = 75_000 } = {}) {
+  const deadline = performance.now() + timeoutMs;
+  let count = timeWaitCount();
+  while (count > 0 && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    count = timeWaitCount();
+  }
+  return count;
+}
+
+/**
+ * With `--wait-quiet` among `flags`: {@link waitForQuiet}, then {@link waitForNoTimeWait},
+ * saying so before and after.
+ */
 export async function waitQuietIfAsked(flags, log) {
   if (!flags.has('--wait-quiet')) return;
   log('waiting for the machine to be quiet (other processes < 10% for 5 s, up to 2 min)…');
   log(`other processes: ${Math.round((await waitForQuiet()) * 100)}%`);
+  if (timeWaitCount() === 0) return;
+  log(`waiting for ${timeWaitCount()} TIME_WAIT sockets of earlier work to expire (up to 75 s)…`);
+  log(`TIME_WAIT left: ${await waitForNoTimeWait()}`);
 }

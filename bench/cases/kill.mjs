@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import killPortPeer from 'kill-port';
 import { canBind, waitUntilFree } from '../bind-probe.mjs';
 import { startNodeChild } from '../children.mjs';
+import { timeWaitCount } from '../machine.mjs';
 import { SPAWN_TIMEOUT_MS, summarize } from '../measure.mjs';
 
 const FIXTURE = new URL('../fixtures/cooperative-listener.mjs', import.meta.url).pathname;
@@ -41,6 +42,9 @@ function contenders(lib, root) {
 
 /** `rounds` rounds; each contender frees a freshly started listener once per round. */
 export async function runKillCases({ lib, root, rounds }) {
+  // portier reads the whole connection table after a kill only while TIME_WAIT sockets exist:
+  // the results say how many there were.
+  const timeWaitAtStart = timeWaitCount();
   const entries = Object.entries(contenders(lib, root));
   const samples = Object.fromEntries(entries.map(([name]) => [name, []]));
   for (let round = 0; round < rounds; round++) {
@@ -57,7 +61,11 @@ export async function runKillCases({ lib, root, rounds }) {
   return Object.fromEntries(
     entries.map(([name]) => [
       name,
-      { kind: name.startsWith('portier ') ? 'process' : 'in-process', ...summarize(samples[name]) },
+      {
+        kind: name.startsWith('portier ') ? 'process' : 'in-process',
+        timeWaitAtStart,
+        ...summarize(samples[name]),
+      },
     ]),
   );
 }

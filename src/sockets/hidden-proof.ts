@@ -18,6 +18,11 @@ export interface HiddenProof {
   sockets: number[];
   /** The processes read whole, as `pid:startTime` (start time in clock ticks since boot). */
   readers: string[];
+  /**
+   * Clock ticks since boot when it was saved, after every reader was read. A process started
+   * later from a reader cannot have inherited the sockets either, so it need not be read.
+   */
+  savedAtTicks?: number;
 }
 
 /** Where a search finds the last proof and leaves its own; failures are the store's own. */
@@ -34,6 +39,16 @@ export const HIDDEN_PROOF_MAX_AGE_MS = 10 * 60_000;
 
 /** The key of a process in {@link HiddenProof.readers}. */
 export const readerKey = (pid: number, startTime: number) => `${pid}:${startTime}`;
+
+/** Clock ticks since boot (USER_HZ, 100 per second on Linux), from /proc/uptime. */
+export function readUptimeTicks(procRoot = '/proc'): number | undefined {
+  try {
+    const seconds = Number.parseFloat(readFileSync(`${procRoot}/uptime`, 'latin1'));
+    return Number.isFinite(seconds) ? Math.floor(seconds * 100) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The kernel's boot id, or undefined where it cannot be read (no proof is kept then). */
 export function readBootId(procRoot = '/proc'): string | undefined {
@@ -84,7 +99,8 @@ function isProof(value: unknown): value is HiddenProof {
     Array.isArray(p.sockets) &&
     p.sockets.every((s) => Number.isSafeInteger(s)) &&
     Array.isArray(p.readers) &&
-    p.readers.every((r) => typeof r === 'string')
+    p.readers.every((r) => typeof r === 'string') &&
+    (p.savedAtTicks === undefined || Number.isSafeInteger(p.savedAtTicks))
   );
 }
 

@@ -4,6 +4,7 @@ import {
   type HiddenProofStore,
   readBootId,
   readerKey,
+  readUptimeTicks,
   usableReaders,
 } from './hidden-proof.js';
 import {
@@ -40,6 +41,34 @@ export type OwnerSearch = 'exhaustive' | 'family' | 'first';
 const SKIM_FDS = 256;
 
 /**
+ * Whether a process is covered by a proof without being one of its readers: it started after
+ * the proof was saved, from a parent that is a reader or covered in turn. Such a process could
+ * have inherited the sockets only from a parent that did not hold them by then.
+ */
+function coverage(
+  tree: ProcessTree,
+  readers: ReadonlySet<string> | undefined,
+  savedAtTicks: number | undefined,
+): (pid: number) => boolean {
+  const memo = new Map<number, boolean>();
+  const covered = (pid: number): boolean => {
+    if (!readers || savedAtTicks === undefined) return false;
+    const known = memo.get(pid);
+    if (known !== undefined) return known;
+    memo.set(pid, false); // a loop in the parent map (pid reuse) ends here
+    const start = tree.startTimes.get(pid);
+    const parent = tree.parents.get(pid);
+    let result = start !== undefined && readers.has(readerKey(pid, start));
+    // One tick of rounding in /proc/uptime aside.
+    if (!result && start !== undefined && start > savedAtTicks + 1 && parent !== undefined)
+      result = parent > 1 && covered(parent);
+    memo.set(pid, result);
+    return result;
+  };
+  return covered;
+}
+
+/**
  * Reads whole every process not proven by `proofs` (all of them without one) until each
  * socket in `remaining` has a holder, and leaves a proof for those still without one.
  * Returns whether every process was read (nothing left to plan).
@@ -51,18 +80,18 @@ function proveHidden(
   context: { procRoot: string; tree: ProcessTree; proofs?: HiddenProofStore },
 ): boolean {
   const remaining = found.remaining!;
-  const { procRoot, proofs } = context;
+  const { procRoot, proofs, tree } = context;
   const bootId = proofs ? readBootId(procRoot) : undefined;
   const now = Date.now();
-  const tree = bootId ? context.tree : undefined;
   const keyOf = (pid: number) => {
-    const start = tree?.startTimes.get(pid);
+    const start = tree.startTimes.get(pid);
     return start === undefined ? undefined : readerKey(pid, start);
   };
-  const proven = bootId
-    ? usableReaders(proofs!.load(), { bootId, procRoot, now }, remaining)
-    : undefined;
+  const loaded = bootId ? proofs!.load() : undefined;
+  const proven = bootId ? usableReaders(loaded, { bootId, procRoot, now }, remaining) : undefined;
+  const covered = coverage(tree, proven, loaded?.savedAtTicks);
   const readers: string[] = [];
+  let learnt = false;
   for (const pid of pids) {
     const cursor = cursors.get(pid);
     if (!cursor) continue;
@@ -71,11 +100,20 @@ function proveHidden(
       readers.push(key);
       continue;
     }
+    if (covered(pid)) continue;
     readFdLinks(pid, cursor, found, { stopWhenFound: true });
     if (remaining.size === 0) return false;
-    if (key !== undefined && !cursor.incomplete) readers.push(key);
+    if (key !== undefined && !cursor.incomplete) {
+      readers.push(key);
+      learnt = true;
+    }
   }
-  if (bootId) proofs!.save({ bootId, procRoot, at: now, sockets: [...remaining], readers });
+  // A search that read nothing new leaves the proof as it was: rewriting the same proof
+  // would cost every `portier ls` a file write.
+  if (bootId && (learnt || !proven)) {
+    const savedAtTicks = readUptimeTicks(procRoot);
+    proofs!.save({ bootId, procRoot, at: now, sockets: [...remaining], readers, savedAtTicks });
+  }
   return proven === undefined;
 }
 

@@ -25,12 +25,17 @@ function machine(): string {
   });
 }
 
-/** Adds a process (start time 1000, as every fake one) holding `fds`. */
-function addProcess(root: string, pid: number, fds: Record<number, string>): void {
+/** Adds a process (start time 1000 and parent 1 unless given) holding `fds`. */
+function addProcess(
+  root: string,
+  pid: number,
+  fds: Record<number, string>,
+  { ppid = 1, start = 1000 } = {},
+): void {
   mkdirSync(join(root, String(pid), 'fd'), { recursive: true });
   writeFileSync(
     join(root, String(pid), 'stat'),
-    `${pid} (late) S 1 ${pid} ${pid} 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 1000 0 0\n`,
+    `${pid} (late) S ${ppid} ${pid} ${pid} 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 ${start} 0 0\n`,
   );
   for (const [fd, target] of Object.entries(fds))
     symlinkSync(target, join(root, String(pid), 'fd', fd));
@@ -56,6 +61,40 @@ describe('the proof about sockets without a visible holder', () => {
     // Without a proof the old process is read again, and found first: 300 is no relative of it.
     expect(findSocketOwners(wanted, root, 'family').owners.get(5000)).toEqual([200]);
     expect(findSocketOwners(wanted, root, 'exhaustive').owners.get(5000)).toEqual([200, 300]);
+  });
+
+  it('does not read a process started after the proof from a reader, nor rewrite the proof', () => {
+    const root = machine();
+    writeFileSync(join(root, 'uptime'), '20.00 35.50\n'); // 2,000 ticks since boot
+    let saves = 0;
+    const memory = memoryProofStore();
+    const proofs = {
+      load: memory.load,
+      save: (p: HiddenProof) => {
+        saves++;
+        memory.save(p);
+      },
+    };
+    const wanted = new Set([5000, 6000]);
+    findSocketOwners(wanted, root, 'family', proofs);
+    expect(proofs.load()).toMatchObject({ savedAtTicks: 2000 });
+    expect(saves).toBe(1);
+    // The next searches read nothing new (only the old readers run): the proof is not rewritten.
+    findSocketOwners(wanted, root, 'family', proofs);
+    expect(saves).toBe(1);
+    // 400 and its child 401 started after the proof from the reader 100: neither is read past
+    // the first pass's skim, so the socket they hold at fd 300 (possible only by fd passing) is
+    // not found. 500 started after the proof from init and 600 from a reader before the proof
+    // was saved: both are read whole.
+    addProcess(root, 400, { 300: 'socket:[5000]' }, { ppid: 100, start: 2500 });
+    addProcess(root, 401, { 300: 'socket:[5000]' }, { ppid: 400, start: 2600 });
+    expect(findSocketOwners(wanted, root, 'family', proofs).owners.get(5000)).toBeUndefined();
+    expect(saves).toBe(1);
+    addProcess(root, 600, { 300: 'socket:[5000]' }, { ppid: 100, start: 1500 });
+    expect(findSocketOwners(wanted, root, 'family', proofs).owners.get(5000)).toEqual([600]);
+    rmSync(join(root, '600'), { recursive: true });
+    addProcess(root, 500, { 300: 'socket:[5000]' }, { ppid: 1, start: 2500 });
+    expect(findSocketOwners(wanted, root, 'family', proofs).owners.get(5000)).toEqual([500]);
   });
 
   it('names as readers only the processes whose fds were all read', () => {
