@@ -7,7 +7,13 @@
 const VERSION = '0.1.0';
 const arg = process.argv[2];
 if (arg === '--version' || arg === '-v') {
-  process.stdout.write(`${VERSION}\n`);
+  // Straight to the descriptor: building process.stdout costs more than the rest of this run.
+  try {
+    require('node:fs').writeSync(1, `${VERSION}\n`);
+  } catch (error) {
+    if (error.code === 'EAGAIN') process.stdout.write(`${VERSION}\n`);
+    else if (error.code !== 'EPIPE') throw error;
+  }
 } else {
   // Each command's bundle is compiled through V8's code cache (src/cli/command-loader.ts).
   require('../dist/cli.cjs')

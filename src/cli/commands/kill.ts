@@ -96,7 +96,8 @@ export const killCommand: CommandSpec = {
       ctx.stderr.write('Nothing was signalled.\n');
       return 1;
     }
-    const started = performance.now();
+    // hrtime, not performance.now(): the global `performance` loads perf_hooks (~1 ms) on first use.
+    const started = process.hrtime.bigint();
     const result = await killPort(port, {
       hiddenProof: hiddenProofFile(ctx),
       signal,
@@ -112,7 +113,7 @@ export const killCommand: CommandSpec = {
     ctx.stdout.write(
       values.json
         ? `${JSON.stringify(result, null, 2)}\n`
-        : renderResult(result, ctx, performance.now() - started),
+        : renderResult(result, ctx, Number(process.hrtime.bigint() - started) / 1e6),
     );
     if (result.before.status === 'free') return 1;
     if (!result.dryRun && !result.freed) {
