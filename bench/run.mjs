@@ -41,7 +41,8 @@ const settings = {
   lookupRuns: quick ? 10 : 40,
   peerRuns: quick ? 5 : 20,
   pickCalls: quick ? 100 : 500,
-  killRounds: quick ? 2 : 7,
+  // Each round frees three fresh listeners; 15 keep the medians steady against kill-port's spread.
+  killRounds: quick ? 2 : 15,
   waitRounds: quick ? 3 : 10,
   cpuWindows: quick ? 1 : 2,
   doctorRuns: quick ? 10 : 30,

@@ -39,13 +39,34 @@ export function codeCacheDir(
   return join(resolveStateDir(env), CODE_CACHE_DIR);
 }
 
+/** The facts of a bundle file a cache is keyed by (from fstat). */
+export interface BundleStat {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+}
+
 /**
- * What a cache must match to be used: this Node and CPU, and the bundle's size and mtime.
- * V8 checks its own version and flags, but of the source only its length, so a rebuilt bundle
- * of the same length would otherwise run the old bytecode.
+ * What a cache must match to be used: this Node and CPU, and the bundle's size, mtime, ctime
+ * and inode. V8 checks its own version and flags, but of the source only its length, so a
+ * rebuilt bundle of the same length would otherwise run the old bytecode; npm gives every
+ * installed file the same mtime, but writing a file changes its ctime, which nothing can set.
  */
-export function cacheHeader(size: number, mtimeMs: number): string {
-  return `${MAGIC} ${process.version} ${process.arch} ${size} ${mtimeMs}\n`;
+export function cacheHeader(stat: BundleStat): string {
+  const { size, mtimeMs, ctimeMs, ino } = stat;
+  return `${MAGIC} ${process.version} ${process.arch} ${size} ${mtimeMs} ${ctimeMs} ${ino}\n`;
+}
+
+/**
+ * Whether a cache file or folder may be trusted: V8 runs cached bytecode as it is, so it must
+ * be this user's and writable by nobody else (`sudo` keeping the user's $HOME must not run
+ * what the user could plant). Windows has no such owner to compare; it is trusted there.
+ */
+export function ownedByMe(stat: { uid: number; mode: number }): boolean {
+  const euid = process.geteuid?.();
+  if (euid === undefined) return true;
+  return stat.uid === euid && (stat.mode & 0o022) === 0;
 }
 
 /** The V8 data in a cache file when its header is `header`; undefined otherwise. */
@@ -69,12 +90,16 @@ function cacheFileOf(dir: string, file: string): string {
 /** How long a cache file nobody rewrote is kept, in ms (30 days); a used one costs a recompile. */
 export const CODE_CACHE_MAX_AGE_MS = 30 * 24 * 3_600_000;
 
+/** How long a temp file of an interrupted write is left alone, in ms (a day). */
+const TEMP_MAX_AGE_MS = 24 * 3_600_000;
+
 /**
  * Removes cache files older than {@link CODE_CACHE_MAX_AGE_MS}: an install moved or replaced
- * (a new npx folder, a bench's copy) leaves its files behind under other names.
+ * (a new npx folder, a bench's copy) leaves its files behind under other names. Temp files
+ * of a process that died while writing go after a day.
  */
 function pruneOld(dir: string): void {
-  const oldest = Date.now() - CODE_CACHE_MAX_AGE_MS;
+  const now = Date.now();
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -82,10 +107,15 @@ function pruneOld(dir: string): void {
     return;
   }
   for (const name of names) {
-    if (!name.endsWith('.bin')) continue;
+    const maxAge = name.endsWith('.bin')
+      ? CODE_CACHE_MAX_AGE_MS
+      : name.endsWith('.tmp')
+        ? TEMP_MAX_AGE_MS
+        : undefined;
+    if (maxAge === undefined) continue;
     try {
       const path = join(dir, name);
-      if (statSync(path).mtimeMs < oldest) rmSync(path, { force: true });
+      if (statSync(path).mtimeMs < now - maxAge) rmSync(path, { force: true });
     } catch {}
   }
 }
@@ -112,18 +142,24 @@ interface Compiled {
  * Node's own `require`. Problems with the cache (unreadable, corrupt, stale) only mean
  * compiling without it.
  */
-export function createBundleLoader(cacheDir: string | undefined): BundleLoader {
+export function createBundleLoader(wanted: string | undefined): BundleLoader {
   const modules = new Map<string, { exports: unknown }>();
   const stale: Compiled[] = [];
   const stats = { hits: 0, misses: 0 };
+  let cacheDir = wanted;
+  try {
+    // Someone else's folder (root under `sudo` with the user's $HOME): neither read nor write.
+    if (cacheDir && !ownedByMe(statSync(cacheDir))) cacheDir = undefined;
+  } catch {
+    // Not there yet: the first save creates it, this user's, mode 700.
+  }
 
   function compile(file: string): Script {
     const fd = openSync(file, 'r');
     let source: string;
     let header: string;
     try {
-      const stat = fstatSync(fd);
-      header = cacheHeader(stat.size, stat.mtimeMs);
+      header = cacheHeader(fstatSync(fd));
       source = readFileSync(fd, 'utf8');
     } finally {
       closeSync(fd);
@@ -132,7 +168,13 @@ export function createBundleLoader(cacheDir: string | undefined): BundleLoader {
     let cachedData: Buffer | undefined;
     if (cacheFile) {
       try {
-        cachedData = cachedDataFor(readFileSync(cacheFile), header);
+        const cacheFd = openSync(cacheFile, 'r');
+        try {
+          if (ownedByMe(fstatSync(cacheFd)))
+            cachedData = cachedDataFor(readFileSync(cacheFd), header);
+        } finally {
+          closeSync(cacheFd);
+        }
       } catch {}
     }
     // The wrapper Node itself puts around a CommonJS module, on the first line so line

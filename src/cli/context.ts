@@ -14,24 +14,29 @@ export function shouldColor(
 }
 
 /**
- * An AbortSignal fired by SIGINT/SIGTERM. Handlers are installed only when a command asks for
- * the signal, so short commands keep the default "Ctrl-C ends the process".
+ * An AbortController fired by SIGINT/SIGTERM. Handlers are installed only when a command asks
+ * for the signal, so short commands keep the default "Ctrl-C ends the process".
  */
-function interruptSignal(): AbortSignal {
+function interruptController(): AbortController {
   const controller = new AbortController();
   const stop = () => {
     if (controller.signal.aborted) process.exit(130); // a second Ctrl-C means now
     controller.abort();
   };
   process.on('SIGINT', stop).on('SIGTERM', stop);
-  return controller.signal;
+  return controller;
 }
 
 /** The real context: the process's stdio, env, colours and the state directory. */
 export function createContext(): CliContext {
   const env = process.env;
-  let signal: AbortSignal | undefined;
-  const stdout = createOutput(1, () => process.stdout);
+  let interrupt: AbortController | undefined;
+  // Nobody reads stdout any more: a command that runs until stopped stops as on Ctrl-C.
+  const stdout = createOutput(
+    1,
+    () => process.stdout,
+    () => interrupt?.abort(),
+  );
   const stderr = createOutput(2, () => process.stderr);
   let color: CliContext['color'] | undefined;
   let colorErr: CliContext['colorErr'] | undefined;
@@ -50,8 +55,8 @@ export function createContext(): CliContext {
       return colorErr;
     },
     get signal() {
-      signal ??= interruptSignal();
-      return signal;
+      interrupt ??= interruptController();
+      return interrupt.signal;
     },
     stateDir: resolveStateDir(env),
   };

@@ -44,20 +44,37 @@ export function isTerminal(fd: number, platform: NodeJS.Platform = process.platf
  * when something needs it: building `process.stdout` loads Node's stream modules (and `net`
  * for a pipe), ~1.5 ms of a short command. Once the stream exists every write goes through it,
  * so output stays in order. A descriptor left non-blocking by another process (EAGAIN) hands
- * the rest to the stream, which waits for the reader.
+ * the rest to the stream, which waits for the reader. When the reader has gone (EPIPE, either
+ * way) the output is dropped and `onClosed` runs once, so a command that runs until stopped
+ * (`ls --watch | head -1`) can end instead of printing to nobody.
  */
-export function createOutput(fd: number, stream: () => NodeJS.WriteStream): OutputStream {
+export function createOutput(
+  fd: number,
+  stream: () => NodeJS.WriteStream,
+  onClosed?: () => void,
+): OutputStream {
   let built: NodeJS.WriteStream | undefined;
   let tty: boolean | undefined;
   let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    onClosed?.();
+  };
   const theStream = () => {
-    built ??= stream();
+    if (!built) {
+      built = stream();
+      built.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE') throw error;
+        close();
+      });
+    }
     return built;
   };
   return {
     write(text) {
-      if (built) return built.write(text);
       if (closed) return false;
+      if (built) return built.write(text);
       let bytes: Buffer | undefined;
       let offset = 0;
       try {
@@ -71,7 +88,7 @@ export function createOutput(fd: number, stream: () => NodeJS.WriteStream): Outp
         const code = (error as NodeJS.ErrnoException).code;
         // The reader left (`portier ls | head -1`): the rest of the output has no reader.
         if (code === 'EPIPE') {
-          closed = true;
+          close();
           return false;
         }
         if (code !== 'EAGAIN') throw error;

@@ -27,7 +27,9 @@ export type KillEvent =
 export interface KillPortOptions extends Omit<ListListenersOptions, 'port'> {
   /** First signal. Default `SIGTERM`. */
   signal?: NodeJS.Signals;
-  /** Wait this long for exit before SIGKILL, in ms. Default {@link DEFAULT_KILL_TIMEOUT_MS}. */
+  /**
+   * Wait this long for exit before SIGKILL, in ms; holders found only after the first round
+   * get the same wait again. Default {@link DEFAULT_KILL_TIMEOUT_MS}. */
   timeoutMs?: number;
   /** Decide and report, send nothing. */
   dryRun?: boolean;
@@ -53,7 +55,11 @@ export interface KillResult {
   freed: boolean;
   /** What holds the port afterwards (TIME_WAIT may remain; harmless for SO_REUSEADDR servers). */
   after: PortHolders;
-  /** What held it before. */
+  /**
+   * What held it before, as the kill found it: on Linux, one holder per socket and the
+   * parents that share it (holders found after the first round are in `targets`); a dry run
+   * lists every holder, as {@link whoHolds} does.
+   */
   before: PortHolders;
 }
 
@@ -177,7 +183,8 @@ function addHoldingAncestors(
     const above: number[] = [];
     for (const pid of frontier) {
       const parent = parents.get(pid);
-      if (parent === undefined || parent <= 1 || seen.has(parent)) continue;
+      // Pid 1 too: a container's init may be the server's master, which a kill must refuse.
+      if (parent === undefined || parent < 1 || seen.has(parent)) continue;
       seen.add(parent);
       above.push(parent);
     }
@@ -304,8 +311,12 @@ export async function killPort(port: number, options: KillPortOptions = {}): Pro
     const missed = await missedHolders(port, options, procRoot, tree.startTimes, done);
     if (missed) {
       const second = planFor(missed, options, procRoot, readProcessTree(procRoot).parents);
-      const fresh = second.targets.filter((t) => !done.has(t.pid));
       refusals.push(...second.refusals.filter((r) => !refusals.some((k) => k.pid === r.pid)));
+      // A holder that must be left alone keeps the port whatever else stops: stop nothing more.
+      const heldByRefused = second.refusals.some((r) =>
+        missed.listeners.some((l) => l.processes.some((p) => p.pid === r.pid)),
+      );
+      const fresh = heldByRefused ? [] : second.targets.filter((t) => !done.has(t.pid));
       targets.push(...fresh);
       escalated.push(
         ...(await stopAll(

@@ -42,8 +42,10 @@ const SKIM_FDS = 256;
 
 /**
  * Whether a process is covered by a proof without being one of its readers: it started after
- * the proof was saved, from a parent that is a reader or covered in turn. Such a process could
- * have inherited the sockets only from a parent that did not hold them by then.
+ * the proof was saved, from a parent that is a reader or covered in turn, in the parent's
+ * session. Such a process could have inherited the sockets only from a parent that did not
+ * hold them by then. The session check keeps out a process whose parent died and left it to
+ * a reader that adopts orphans (a subreaper): its real parent may not have been a reader.
  */
 function coverage(
   tree: ProcessTree,
@@ -61,7 +63,8 @@ function coverage(
     let result = start !== undefined && readers.has(readerKey(pid, start));
     // One tick of rounding in /proc/uptime aside.
     if (!result && start !== undefined && start > savedAtTicks + 1 && parent !== undefined)
-      result = parent > 1 && covered(parent);
+      result =
+        parent > 1 && tree.sessions.get(pid) === tree.sessions.get(parent) && covered(parent);
     memo.set(pid, result);
     return result;
   };

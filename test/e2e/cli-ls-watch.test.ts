@@ -36,4 +36,16 @@ describe('portier ls --watch --json', () => {
     expect(watch.stderr()).toBe('');
     expect(watch.lines.filter((l) => l !== '').every((l) => change(l) !== undefined)).toBe(true);
   });
+
+  it('ends by itself, exit 0 and quiet, once nobody reads its output', async () => {
+    const watch = startCli(['ls', '--watch', '--json', '--interval', '100ms']);
+    const first = await startFixture('listen.mjs', ['127.0.0.1', '0']);
+    await watch.waitForLine((line) => change(line)?.listener.port === first.port);
+    watch.child.stdout.destroy(); // the reader leaves, as `head -1` does
+    // The next change is written to nobody: the watch stops as on Ctrl-C.
+    await startFixture('listen.mjs', ['127.0.0.1', '0']);
+    const { code, signal } = await watch.exit(5_000);
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    expect(watch.stderr()).toBe('');
+  });
 });

@@ -86,6 +86,23 @@ describe('killPort', () => {
     expect(gone(fixture.sharedWith!)).toBe(false);
   });
 
+  it("refuses, sending nothing, when the caller's ancestor shares a socket its newest holder got from elsewhere", async () => {
+    // The worker holding the socket descends from another process now gone, so walking up
+    // from it never meets the listener; only reading the caller's own ancestors does.
+    const fixture = await startFixture('listen-orphan.mjs');
+    const signalled: number[] = [];
+    await expect(
+      killPort(fixture.port, {
+        selfPid: fixture.children[0],
+        onEvent: (e) => {
+          if (e.type === 'signal') signalled.push(e.pid);
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'KILL_REFUSED', pid: fixture.pid });
+    expect(signalled).toEqual([]);
+    expect(gone(fixture.sharedWith!)).toBe(false);
+  });
+
   it('takes the process tree of a holder with it', async () => {
     const fixture = await startFixture('listen.mjs', ['127.0.0.1', '0', '--children', '2']);
     const result = await killPort(fixture.port);

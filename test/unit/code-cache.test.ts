@@ -1,4 +1,14 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +18,14 @@ import {
   cacheHeader,
   codeCacheDir,
   createBundleLoader,
+  ownedByMe,
 } from '../../src/cli/code-cache.js';
+
+const isRoot = process.geteuid?.() === 0;
+if (!isRoot)
+  console.warn(
+    'code-cache: the test with a folder of another user needs root (chown); it is skipped.',
+  );
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -86,19 +103,48 @@ describe('createBundleLoader', () => {
     expect(readdirSync(cacheDir).sort()).toEqual(files);
   });
 
-  it('does not use the cache of a bundle rebuilt to the same length', () => {
+  it('does not use the cache of a bundle rebuilt to the same length and mtime', () => {
     const { main, sub, cacheDir } = bundles();
     const first = createBundleLoader(cacheDir);
     first.load(main);
     first.save();
-    // Same length, other value: V8 alone would accept the old bytecode.
+    // Same length, same mtime (npm gives every installed file one), other value: V8 alone
+    // would accept the old bytecode; the ctime and inode of the rewritten file tell.
+    const { mtime, atime } = statSync(sub);
+    rmSync(sub);
     writeFileSync(sub, 'module.exports = { value: 43, twice: (n) => n * 3 };\n');
-    utimesSync(sub, new Date(), new Date(Date.now() + 5_000));
+    utimesSync(sub, atime, mtime);
     const second = createBundleLoader(cacheDir);
     const exported = second.load(main) as Main;
     expect(exported.sub.value).toBe(43);
     expect(exported.sub.twice(4)).toBe(12);
     expect(second.stats).toEqual({ hits: 1, misses: 1 });
+  });
+
+  it('ignores a cache file others can write', () => {
+    const { main, cacheDir } = bundles();
+    const first = createBundleLoader(cacheDir);
+    first.load(main);
+    first.save();
+    chmodSync(join(cacheDir, readdirSync(cacheDir).find((f) => f.startsWith('main'))!), 0o666);
+    const second = createBundleLoader(cacheDir);
+    second.load(main);
+    expect(second.stats).toEqual({ hits: 1, misses: 1 });
+  });
+
+  it.skipIf(!isRoot)('neither reads nor writes a cache folder of another user', () => {
+    const { main, cacheDir } = bundles();
+    const first = createBundleLoader(cacheDir);
+    first.load(main);
+    first.save();
+    chownSync(cacheDir, 65534, 65534);
+    const mtimes = () => readdirSync(cacheDir).map((f) => statSync(join(cacheDir, f)).mtimeMs);
+    const written = mtimes();
+    const second = createBundleLoader(cacheDir);
+    second.load(main);
+    second.save();
+    expect(second.stats).toEqual({ hits: 0, misses: 2 });
+    expect(mtimes()).toEqual(written);
   });
 
   it('removes cache files nobody rewrote for 30 days when it writes one', () => {
@@ -136,13 +182,26 @@ describe('createBundleLoader', () => {
 
 describe('cache file format', () => {
   it('gives the V8 data only under the same header', () => {
-    const header = cacheHeader(1234, 5678.5);
-    expect(header).toBe(`portier-code-cache 1 ${process.version} ${process.arch} 1234 5678.5\n`);
+    const stat = { size: 1234, mtimeMs: 5678.5, ctimeMs: 9012.25, ino: 42 };
+    const header = cacheHeader(stat);
+    expect(header).toBe(
+      `portier-code-cache 1 ${process.version} ${process.arch} 1234 5678.5 9012.25 42\n`,
+    );
     const file = Buffer.concat([Buffer.from(header), Buffer.from([1, 2, 3])]);
     expect(cachedDataFor(file, header)).toEqual(Buffer.from([1, 2, 3]));
-    expect(cachedDataFor(file, cacheHeader(1234, 9999))).toBeUndefined();
+    expect(cachedDataFor(file, cacheHeader({ ...stat, ctimeMs: 9999 }))).toBeUndefined();
+    expect(cachedDataFor(file, cacheHeader({ ...stat, ino: 43 }))).toBeUndefined();
     expect(cachedDataFor(Buffer.from(header), header)).toBeUndefined();
     expect(cachedDataFor(Buffer.from('no newline'), header)).toBeUndefined();
+  });
+
+  it('trusts only files of this user that nobody else can write', () => {
+    const uid = process.geteuid!();
+    expect(ownedByMe({ uid, mode: 0o100644 })).toBe(true);
+    expect(ownedByMe({ uid, mode: 0o40700 })).toBe(true);
+    expect(ownedByMe({ uid, mode: 0o100664 })).toBe(false);
+    expect(ownedByMe({ uid, mode: 0o100646 })).toBe(false);
+    expect(ownedByMe({ uid: uid + 1, mode: 0o100644 })).toBe(false);
   });
 
   it('lives in the state directory unless PORTIER_CODE_CACHE=0', () => {

@@ -30,12 +30,12 @@ function addProcess(
   root: string,
   pid: number,
   fds: Record<number, string>,
-  { ppid = 1, start = 1000 } = {},
+  { ppid = 1, start = 1000, session = pid } = {},
 ): void {
   mkdirSync(join(root, String(pid), 'fd'), { recursive: true });
   writeFileSync(
     join(root, String(pid), 'stat'),
-    `${pid} (late) S ${ppid} ${pid} ${pid} 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 ${start} 0 0\n`,
+    `${pid} (late) S ${ppid} ${pid} ${session} 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 ${start} 0 0\n`,
   );
   for (const [fd, target] of Object.entries(fds))
     symlinkSync(target, join(root, String(pid), 'fd', fd));
@@ -86,15 +86,19 @@ describe('the proof about sockets without a visible holder', () => {
     // the first pass's skim, so the socket they hold at fd 300 (possible only by fd passing) is
     // not found. 500 started after the proof from init and 600 from a reader before the proof
     // was saved: both are read whole.
-    addProcess(root, 400, { 300: 'socket:[5000]' }, { ppid: 100, start: 2500 });
-    addProcess(root, 401, { 300: 'socket:[5000]' }, { ppid: 400, start: 2600 });
+    addProcess(root, 400, { 300: 'socket:[5000]' }, { ppid: 100, start: 2500, session: 100 });
+    addProcess(root, 401, { 300: 'socket:[5000]' }, { ppid: 400, start: 2600, session: 100 });
     expect(findSocketOwners(wanted, root, 'family', proofs).owners.get(5000)).toBeUndefined();
     expect(saves).toBe(1);
-    addProcess(root, 600, { 300: 'socket:[5000]' }, { ppid: 100, start: 1500 });
+    addProcess(root, 600, { 300: 'socket:[5000]' }, { ppid: 100, start: 1500, session: 100 });
     expect(findSocketOwners(wanted, root, 'family', proofs).owners.get(5000)).toEqual([600]);
     rmSync(join(root, '600'), { recursive: true });
     addProcess(root, 500, { 300: 'socket:[5000]' }, { ppid: 1, start: 2500 });
     expect(findSocketOwners(wanted, root, 'family', proofs).owners.get(5000)).toEqual([500]);
+    rmSync(join(root, '500'), { recursive: true });
+    // 700 was left to the reader 100 when its parent died: another session, so it is read.
+    addProcess(root, 700, { 300: 'socket:[5000]' }, { ppid: 100, start: 2500, session: 650 });
+    expect(findSocketOwners(wanted, root, 'family', proofs).owners.get(5000)).toEqual([700]);
   });
 
   it('names as readers only the processes whose fds were all read', () => {

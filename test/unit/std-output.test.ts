@@ -32,6 +32,9 @@ function fakeStream(written: string[]): () => NodeJS.WriteStream {
   return () =>
     ({
       columns: 120,
+      on() {
+        return this;
+      },
       write(chunk: string | Uint8Array) {
         written.push(Buffer.from(chunk).toString());
         return true;
@@ -75,9 +78,11 @@ describe('createOutput', () => {
     const writer = openSync(path, constants.O_WRONLY);
     closeSync(reader);
     try {
-      const out = createOutput(writer, fakeStream([]));
+      let closed = 0;
+      const out = createOutput(writer, fakeStream([]), () => closed++);
       expect(out.write('nobody reads this\n')).toBe(false);
       expect(out.write('nor this\n')).toBe(false);
+      expect(closed).toBe(1);
     } finally {
       closeSync(writer);
     }
