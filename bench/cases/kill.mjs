@@ -2,6 +2,7 @@
 // process, the `portier kill` CLI as a whole process, and the kill-port library. A fresh
 // listener each round; the contenders take turns so drift hits them alike.
 import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import killPortPeer from 'kill-port';
 import { canBind, waitUntilFree } from '../bind-probe.mjs';
 import { startNodeChild } from '../children.mjs';
@@ -45,6 +46,9 @@ export async function runKillCases({ lib, root, rounds }) {
   // portier reads the whole connection table after a kill only while TIME_WAIT sockets exist:
   // the results say how many there were.
   const timeWaitAtStart = timeWaitCount();
+  // The kill reads its parent's fd table whole (this process: a holder's parent may share the
+  // socket, an ancestor's must be refused): how long that table is bears on its time.
+  const benchFds = readdirSync('/proc/self/fd').length;
   const entries = Object.entries(contenders(lib, root));
   const samples = Object.fromEntries(entries.map(([name]) => [name, []]));
   for (let round = 0; round < rounds; round++) {
@@ -64,6 +68,7 @@ export async function runKillCases({ lib, root, rounds }) {
       {
         kind: name.startsWith('portier ') ? 'process' : 'in-process',
         timeWaitAtStart,
+        benchFds,
         ...summarize(samples[name]),
       },
     ]),
