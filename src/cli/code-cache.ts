@@ -10,7 +10,6 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Script } from 'node:vm';
 import { resolveStateDir } from '../state/state-dir.js';
@@ -202,7 +201,8 @@ export function createBundleLoader(wanted: string | undefined): BundleLoader {
       if (id.startsWith('.') && id.endsWith('.cjs')) return load(resolve(dir, id));
       const builtin: unknown = process.getBuiltinModule(id);
       if (builtin !== undefined) return builtin;
-      nodeRequire ??= createRequire(file);
+      // `node:module` itself is loaded only here (~0.2 ms a command would otherwise pay).
+      nodeRequire ??= process.getBuiltinModule('node:module').createRequire(file);
       return nodeRequire(id);
     };
     try {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import type { ParseArgsConfig } from 'node:util';
 import { HIDDEN_PROOF_FILE } from '../sockets/hidden-proof.js';
 import type { Colors } from '../text/ansi-colors.js';
+import type { ArgvOption } from './argv.js';
 import type { InputStream, OutputStream } from './std-output.js';
 
 /** What a command sees of the outside world; only `cli/` builds one from `process`. */
@@ -20,7 +20,7 @@ export interface CliContext {
   stateDir: string;
 }
 
-/** One option of a command: parseArgs config plus help text. */
+/** One option of a command: how it is read (./argv.ts) plus help text. */
 export interface OptionSpec {
   type: 'string' | 'boolean';
   short?: string;
@@ -55,9 +55,9 @@ export interface CommandSpec {
   run(args: ParsedArgs, ctx: CliContext): Promise<number>;
 }
 
-/** parseArgs options for a command, including the shared `--json` and `--help`. */
-export function toParseArgsOptions(spec: CommandSpec): NonNullable<ParseArgsConfig['options']> {
-  const options: NonNullable<ParseArgsConfig['options']> = {};
+/** How a command's options are read (./argv.ts); the shared `--json` and `--help` aside. */
+export function toArgvOptions(spec: CommandSpec): Record<string, ArgvOption> {
+  const options: Record<string, ArgvOption> = {};
   for (const [name, option] of Object.entries(spec.options)) {
     options[name] = {
       type: option.type,

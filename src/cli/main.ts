@@ -1,11 +1,11 @@
-import { parseArgs } from 'node:util';
 import { isPortierError, PortierError } from '../errors.js';
+import { ArgvError, type ParsedArgv, parseArgv } from './argv.js';
 import {
   type CliContext,
   COMMON_OPTIONS,
   type CommandSpec,
   type ParsedArgs,
-  toParseArgsOptions,
+  toArgvOptions,
 } from './command.js';
 import { COMMANDS } from './command-table.js';
 import { createContext } from './context.js';
@@ -43,7 +43,7 @@ function findNegativePositional(spec: CommandSpec, argv: readonly string[]): str
   return undefined;
 }
 
-/** Turns parseArgs' errors into usage errors that name the accepted form. */
+/** Turns the parser's errors into usage errors that name the accepted form. */
 function parseCommandArgs(spec: CommandSpec, argv: string[]) {
   if (spec.portPositionals) {
     // `-1` would otherwise read as an unknown short flag; it is a bad port number.
@@ -55,23 +55,15 @@ function parseCommandArgs(spec: CommandSpec, argv: string[]) {
       );
     }
   }
-  let parsed: ReturnType<typeof parseArgs>;
+  let parsed: ParsedArgv;
   try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        ...toParseArgsOptions(spec),
-        ...toParseArgsOptions({ ...spec, options: COMMON_OPTIONS }),
-      },
-      allowPositionals: true,
-      strict: true,
+    parsed = parseArgv(argv, {
+      ...toArgvOptions(spec),
+      ...toArgvOptions({ ...spec, options: COMMON_OPTIONS }),
     });
   } catch (error) {
-    const message = (error as Error).message.replace(
-      /\. To specify a positional argument.*$/s,
-      '.',
-    );
-    throw usageError(`${message}`, spec);
+    if (!(error instanceof ArgvError)) throw error;
+    throw usageError(`${error.message}.`, spec);
   }
   const count = parsed.positionals.length;
   if (!parsed.values.help && count < (spec.minPositionals ?? 0))

@@ -1,9 +1,9 @@
-import { constants } from 'node:os';
 import { PortierError } from '../errors.js';
 
 /** Reads a signal as `TERM`, `SIGTERM`, `sigint` or a number (`9`); `INVALID_OPTION` otherwise. */
 export function parseSignal(text: string): NodeJS.Signals {
-  const signals = constants.signals as Record<string, number>;
+  // `node:os` loaded here: `kill` without --signal never needs it.
+  const signals = process.getBuiltinModule('node:os').constants.signals as Record<string, number>;
   const upper = text.toUpperCase();
   const name = upper.startsWith('SIG') ? upper : `SIG${upper}`;
   if (name in signals) return name as NodeJS.Signals;
