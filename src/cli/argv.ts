@@ -46,8 +46,9 @@ export function parseArgv(
       values[name] = value;
       return;
     }
-    const list = (values[name] ??= []) as (string | boolean)[];
-    list.push(value);
+    const list = values[name];
+    if (Array.isArray(list)) list.push(value);
+    else values[name] = [value];
   };
   const spelled = (name: string) => {
     const short = options[name]!.short;
