@@ -29,7 +29,8 @@ export interface KillPortOptions extends Omit<ListListenersOptions, 'port'> {
   signal?: NodeJS.Signals;
   /**
    * Wait this long for exit before SIGKILL, in ms; holders found only after the first round
-   * get the same wait again. Default {@link DEFAULT_KILL_TIMEOUT_MS}. */
+   * get the same wait again. Default {@link DEFAULT_KILL_TIMEOUT_MS}.
+   */
   timeoutMs?: number;
   /** Decide and report, send nothing. */
   dryRun?: boolean;
