@@ -1,4 +1,4 @@
-import { type Dir, type Dirent, opendirSync, readdirSync, readlinkSync } from 'node:fs';
+import { type Dir, type Dirent, opendirSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 
 /** What a scan of /proc/<pid>/fd found. */
 export interface FdScanResult {
@@ -18,29 +18,50 @@ export function listPids(procRoot = '/proc'): number[] {
   return pids;
 }
 
+/** The low fds a first pass reads: listeners are opened early. */
+export const LOW_FDS = 256;
+
+/** A table up to this many fds is listed at once; a longer one is read by parts. */
+const LIST_WHOLE_FDS = 512;
+
+/** `'0'` … `'255'`: the low fds of a long table, tried by number instead of listed. */
+const LOW_FD_NAMES = Array.from({ length: LOW_FDS }, (_, fd) => String(fd));
+
 /**
  * A position in one process's fd table, so a scan can stop and resume. Fds come in ascending
- * order; under the real /proc they are listed only as far as a scan reads (the kernel lists
- * them in that order), so skimming the low fds of a process with thousands does not list
- * them all.
+ * order. Under the real /proc, a long table (the kernel gives its length as the directory's
+ * size, Linux 6.2 and later) is not listed to skim its low fds: those are tried by number
+ * (in a cold process, listing 256 entries one `Dir.readSync` at a time costs more than
+ * reading their links), and the rest is listed only as far as a scan reads.
  */
 export interface FdCursor {
   dir: string;
-  /** The fds listed so far. */
+  /** The fds listed (or, below `probedBelow`, to be tried) so far. */
   fds: string[];
   next: number;
   /** Set when reading stopped short: a link was refused, or the listing failed midway. */
   incomplete?: boolean;
   /** The directory still being listed; closed once exhausted or by {@link closeFdCursor}. */
   listing?: Dir;
+  /** Fds below this are tried by number; the listing, opened once they are used up, skips them. */
+  probedBelow?: number;
+  /** Entries of the listing below this are skipped: they were tried by number. */
+  skipBelow?: number;
 }
 
-/** Opens the fd table of `pid`; undefined when it cannot be listed (gone, another user's). */
+/** Opens the fd table of `pid`; undefined when it cannot be read (gone, another user's). */
 export function openFdCursor(pid: number, procRoot = '/proc'): FdCursor | undefined {
   const dir = `${procRoot}/${pid}/fd/`;
   try {
-    if (procRoot === '/proc')
+    if (procRoot === '/proc') {
+      const count = statSync(dir).size; // 0 before Linux 6.2: unknown
+      // The kernel lists fds in ascending order.
+      if (count > 0 && count <= LIST_WHOLE_FDS) return { dir, fds: readdirSync(dir), next: 0 };
+      // Another user's table: its first link is refused, and the cursor is left incomplete.
+      if (count > LIST_WHOLE_FDS)
+        return { dir, fds: [...LOW_FD_NAMES], next: 0, probedBelow: LOW_FDS };
       return { dir, fds: [], next: 0, listing: opendirSync(dir, { bufferSize: 64 }) };
+    }
     // Any other root is a plain directory (a test's): listed whole, put in the kernel's order.
     const fds = readdirSync(dir).sort((a, b) => Number(a) - Number(b));
     return { dir, fds, next: 0 };
@@ -62,15 +83,28 @@ export function closeFdCursor(cursor: FdCursor): void {
 
 /** Lists one more fd into the cursor; false once the table is exhausted. */
 function listNext(cursor: FdCursor): boolean {
-  if (!cursor.listing) return false;
-  let entry: Dirent | null = null;
-  try {
-    entry = cursor.listing.readSync();
-  } catch {
-    // The process ended while it was listed: what was read stands, but proves nothing.
-    cursor.incomplete = true;
+  if (!cursor.listing) {
+    if (cursor.probedBelow === undefined) return false;
+    // The low fds were tried by number: list the rest of the table, past them.
+    cursor.skipBelow = cursor.probedBelow;
+    cursor.probedBelow = undefined;
+    try {
+      cursor.listing = opendirSync(cursor.dir, { bufferSize: 64 });
+    } catch {
+      cursor.incomplete = true;
+      return false;
+    }
   }
-  if (entry) {
+  for (;;) {
+    let entry: Dirent | null = null;
+    try {
+      entry = cursor.listing.readSync();
+    } catch {
+      // The process ended while it was listed: what was read stands, but proves nothing.
+      cursor.incomplete = true;
+    }
+    if (!entry) break;
+    if (cursor.skipBelow !== undefined && Number(entry.name) < cursor.skipBelow) continue;
     cursor.fds.push(entry.name);
     return true;
   }
@@ -121,8 +155,30 @@ export function readFdLinks(
   options: ReadFdLinksOptions = {},
 ): void {
   const { stopWhenFound = false, below } = options;
+  // A fd tried by number may not exist: no stack trace for that error, which is expected.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    readLinks(pid, cursor, search, stopWhenFound, below);
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+}
+
+function readLinks(
+  pid: number,
+  cursor: FdCursor,
+  search: FdSearch,
+  stopWhenFound: boolean,
+  below: number | undefined,
+): void {
   for (;;) {
-    if (cursor.next >= cursor.fds.length && !listNext(cursor)) return;
+    if (cursor.next >= cursor.fds.length) {
+      // The fds tried by number are used up, and the rest, not listed yet, are all past them.
+      const probed = cursor.probedBelow;
+      if (below !== undefined && probed !== undefined && below <= probed) return;
+      if (!listNext(cursor)) return;
+    }
     const fd = cursor.fds[cursor.next]!;
     if (below !== undefined && Number(fd) >= below) return; // ascending: the rest are too
     cursor.next++;
@@ -136,9 +192,10 @@ export function readFdLinks(
       if (code === 'EACCES' || code === 'EPERM') {
         cursor.next = cursor.fds.length;
         cursor.incomplete = true;
+        cursor.probedBelow = undefined;
         closeFdCursor(cursor);
       }
-      continue; // else closed while we looked
+      continue; // else closed while we looked, or never open (a fd tried by number)
     }
     record(pid, link, search);
     if (stopWhenFound && search.remaining?.size === 0) return;

@@ -12,6 +12,7 @@ import {
   type FdCursor,
   type FdScanResult,
   type FdSearch,
+  LOW_FDS,
   listPids,
   openFdCursor,
   readFdLinks,
@@ -38,7 +39,7 @@ import { planFamilyReads } from './linux-owner-family.js';
 export type OwnerSearch = 'exhaustive' | 'family' | 'first';
 
 /** The first pass reads each process's fds numbered below this: listeners are opened early. */
-const SKIM_FDS = 256;
+const SKIM_FDS = LOW_FDS;
 
 /**
  * Whether a process is covered by a proof without being one of its readers: it started after

@@ -16,6 +16,7 @@ import {
   killQuietly,
   startFixture,
 } from '../helpers/fixtures.js';
+import { listenHere } from '../helpers/servers.js';
 import { createTimeWaitPort } from '../helpers/time-wait.js';
 
 /** The listeners a fixture holds: on its port and naming its pid (another test may share the port number). */
@@ -110,25 +111,35 @@ describe('listListeners on live loopback listeners', () => {
 describe('the scan leaves nothing open', () => {
   it('closes every fd directory it listed, whichever way each search ended', async () => {
     const fixture = await startFixture('listen.mjs', ['127.0.0.1', '0']);
-    // Over 256 fds here, so a skim of this process stops with its listing still open.
-    const extra = Array.from({ length: 300 }, () => openSync('/dev/null', 'r'));
+    // Over 512 fds here: a long table, whose low fds are tried by number, not listed.
+    const extra = Array.from({ length: 600 }, () => openSync('/dev/null', 'r'));
     onTestFinished(() => {
       for (const fd of extra) closeSync(fd);
     });
     const fdCount = () => readdirSync('/proc/self/fd').length;
     const before = fdCount();
-    // A skim stops with the listing open; closing it, or reading to the end, releases it.
     const wanted = { wanted: new Set<number>(), owners: new Map<number, number[]>() };
+    // A skim of the low fds lists nothing.
     const skimmed = openFdCursor(process.pid)!;
     readFdLinks(process.pid, skimmed, wanted, { below: 256 });
+    expect(skimmed.listing).toBeUndefined();
+    expect(fdCount()).toBe(before);
+    // Reading on lists the rest; stopping midway leaves the listing open until closed.
+    readFdLinks(process.pid, skimmed, wanted, { below: 400 });
     expect(skimmed.listing).toBeDefined();
     expect(fdCount()).toBe(before + 1);
     closeFdCursor(skimmed);
     expect(fdCount()).toBe(before);
+    // Read to the end, the listing closes itself, and every open fd was seen once, in order.
+    const open = readdirSync('/proc/self/fd').map(Number);
     const whole = openFdCursor(process.pid)!;
     readFdLinks(process.pid, whole, wanted);
     expect(whole.listing).toBeUndefined();
-    expect(whole.fds.map(Number)).toEqual([...whole.fds.map(Number)].sort((a, b) => a - b));
+    const seen = whole.fds.map(Number);
+    expect(seen).toEqual([...new Set(seen)].sort((a, b) => a - b));
+    for (const fd of open.filter((n) => n !== Math.max(...open))) {
+      if (fd >= 256) expect(seen).toContain(fd); // below 256 the names are tried by number
+    }
     expect(fdCount()).toBe(before);
     for (let i = 0; i < 5; i++) {
       await listListeners();
@@ -137,6 +148,24 @@ describe('the scan leaves nothing open', () => {
       await listListeners({ hiddenProof: false });
     }
     expect(fdCount()).toBe(before);
+  });
+
+  it('finds the sockets of a long fd table below and past its low fds', async () => {
+    const low = await listenHere('127.0.0.1');
+    const extra = Array.from({ length: 600 }, () => openSync('/dev/null', 'r'));
+    onTestFinished(() => {
+      for (const fd of extra) closeSync(fd);
+    });
+    const high = await listenHere('127.0.0.1'); // opened past 600 fds
+    onTestFinished(() => {
+      low.server.close();
+      high.server.close();
+    });
+    const listeners = await listListeners({ hiddenProof: false });
+    for (const { port } of [low, high]) {
+      const row = listeners.find((l) => l.port === port);
+      expect(row?.processes.map((p) => p.pid)).toEqual([process.pid]);
+    }
   });
 });
 
