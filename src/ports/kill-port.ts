@@ -1,5 +1,6 @@
 import { PortierError } from '../errors.js';
 import { validatePort } from '../net/port-number.js';
+import { readUptimeTicks } from '../sockets/hidden-proof.js';
 import { scanSocketOwners } from '../sockets/linux-fd-scan.js';
 import { readProcessInfo } from '../sockets/linux-process.js';
 import type { ListListenersOptions } from '../sockets/list-listeners.js';
@@ -7,8 +8,9 @@ import type { Listener, ProcessInfo } from '../sockets/model.js';
 import { findHolders, type PortHolders, whoHolds } from '../sockets/who-holds.js';
 import { type KillPlan, type KillRefusal, type KillTarget, planKill } from './kill-plan.js';
 import { leftoversOnLinux, stillListed, waitForRelease } from './port-release.js';
+import { ProcessFamily } from './process-family.js';
 import { identifyProcess } from './process-liveness.js';
-import { ancestorsOf, type ParentMap, readProcessTree } from './process-tree.js';
+import { type ParentMap, readProcessTree } from './process-tree.js';
 
 /** Grace period between the stop signal and SIGKILL, in ms. */
 export const DEFAULT_KILL_TIMEOUT_MS = 5_000;
@@ -152,7 +154,7 @@ function planFor(
  */
 function addHoldingAncestors(
   holders: PortHolders,
-  parents: ParentMap,
+  family: ProcessFamily,
   options: KillPortOptions,
   procRoot: string,
 ): void {
@@ -177,13 +179,13 @@ function addHoldingAncestors(
   const seen = new Set<number>();
   for (const listener of holders.listeners) for (const p of listener.processes) seen.add(p.pid);
   let frontier = [...seen];
-  const own = ancestorsOf(options.selfPid ?? process.pid, parents).filter((pid) => !seen.has(pid));
+  const own = family.ancestorsOf(options.selfPid ?? process.pid).filter((pid) => !seen.has(pid));
   read(own);
   for (const pid of own) seen.add(pid);
   while (frontier.length > 0) {
     const above: number[] = [];
     for (const pid of frontier) {
-      const parent = parents.get(pid);
+      const parent = family.parentOf(pid);
       // Pid 1 too: a container's init may be the server's master, which a kill must refuse.
       if (parent === undefined || parent < 1 || seen.has(parent)) continue;
       seen.add(parent);
@@ -236,20 +238,22 @@ async function stopAll(
 /**
  * The holders a first round missed, once its processes exited and the port is still listed:
  * a sibling that shares the socket (forked by a parent that then closed its own copy) or a
- * process it was handed to. Only processes that ran before the kill began count: a server a
- * supervisor restarted meanwhile is reported as holding the port, not stopped again.
+ * process it was handed to. Only processes started before the kill began (`beganAtTicks`,
+ * clock ticks since boot) count: a server a supervisor restarted meanwhile is reported as
+ * holding the port, not stopped again.
  */
 async function missedHolders(
   port: number,
   options: KillPortOptions,
   procRoot: string,
-  startTimes: ReadonlyMap<number, number>,
   done: ReadonlySet<number>,
+  beganAtTicks: number | undefined,
 ): Promise<PortHolders | undefined> {
   const rest = await whoHolds(port, options);
+  // A process started in the kill's own tick (10 ms) counts as started after it.
   const ranBefore = (pid: number) => {
-    const known = startTimes.get(pid);
-    return known !== undefined && identifyProcess(pid, procRoot)?.startTime === known;
+    const start = identifyProcess(pid, procRoot)?.startTime;
+    return start !== undefined && beganAtTicks !== undefined && start < beganAtTicks;
   };
   const listeners = rest.listeners
     .map((l) => ({
@@ -274,10 +278,18 @@ export async function killPort(port: number, options: KillPortOptions = {}): Pro
   const linux = (options.platform ?? process.platform) === 'linux';
   // A dry run shows every holder, as `who` does; a kill verifies afterwards instead.
   const acting = linux && options.dryRun !== true;
-  const tree = linux ? readProcessTree(procRoot) : undefined;
+  const beganAtTicks = acting ? readUptimeTicks(procRoot) : undefined;
+  // A dry run plans from the whole process tree. A kill reads only the families it touches:
+  // the chains above its holders and itself, and the trees below the holders.
+  const tree = linux && !acting ? readProcessTree(procRoot) : undefined;
   const before = await findHolders(port, options, acting ? 'first' : 'family', tree);
-  const parents: ParentMap = tree?.parents ?? new Map();
-  if (acting) addHoldingAncestors(before, parents, options, procRoot);
+  let parents: ParentMap = tree?.parents ?? new Map();
+  if (acting) {
+    const family = new ProcessFamily(procRoot);
+    addHoldingAncestors(before, family, options, procRoot);
+    const holders = before.listeners.flatMap((l) => l.processes.map((p) => p.pid));
+    parents = family.readTreesBelow(holders) ? family.parents : readProcessTree(procRoot).parents;
+  }
   const plan = planFor(before, options, procRoot, parents);
   refuseHolders(plan, before, port);
   if (plan.targets.length === 0 && before.status === 'hidden-owner') {
@@ -307,9 +319,9 @@ export async function killPort(port: number, options: KillPortOptions = {}): Pro
   // Read once here, the listener section answers both "did the first round free it" and,
   // most often, "is it free" below.
   const listed = !linux || stillListed(port, procRoot);
-  if (acting && tree && listed) {
+  if (acting && listed) {
     const done = new Set(targets.map((t) => t.pid));
-    const missed = await missedHolders(port, options, procRoot, tree.startTimes, done);
+    const missed = await missedHolders(port, options, procRoot, done, beganAtTicks);
     if (missed) {
       const second = planFor(missed, options, procRoot, readProcessTree(procRoot).parents);
       refusals.push(...second.refusals.filter((r) => !refusals.some((k) => k.pid === r.pid)));

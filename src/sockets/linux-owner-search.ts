@@ -140,8 +140,14 @@ export function findSocketOwners(
   if (search === 'exhaustive' || wanted.size === 0) return scanSocketOwners(wanted, procRoot);
   const cursors = new Map<number, FdCursor>();
   try {
-    const known = tree ?? readProcessTree(procRoot);
-    return searchFamilies(wanted, procRoot, cursors, proofs, known, search === 'family');
+    // `first` reads the newest processes, rarely kernel threads: the tree only if it must.
+    let known = tree;
+    if (!known && search === 'family') known = readProcessTree(procRoot);
+    const treeNow = () => {
+      known ??= readProcessTree(procRoot);
+      return known;
+    };
+    return searchFamilies(wanted, procRoot, cursors, proofs, treeNow, search === 'family');
   } finally {
     for (const cursor of cursors.values()) closeFdCursor(cursor);
   }
@@ -152,13 +158,14 @@ function searchFamilies(
   procRoot: string,
   cursors: Map<number, FdCursor>,
   proofs: HiddenProofStore | undefined,
-  tree: ProcessTree,
+  treeNow: () => ProcessTree,
   family: boolean,
 ): FdScanResult {
   const found: FdSearch = { wanted, owners: new Map(), remaining: new Set(wanted) };
   const remaining = found.remaining!;
   // Kernel threads (most of the processes on a quiet machine) have no fd table worth opening.
-  const pids = listPids(procRoot).filter((pid) => !tree.kernelThreads.has(pid));
+  const all = listPids(procRoot);
+  const pids = family ? all.filter((pid) => !treeNow().kernelThreads.has(pid)) : all;
   // The server a kill is asked to stop was most often started last.
   if (!family) pids.sort((a, b) => b - a);
   for (const pid of pids) {
@@ -168,7 +175,10 @@ function searchFamilies(
     readFdLinks(pid, cursor, found, { stopWhenFound: true, below: SKIM_FDS });
     if (remaining.size === 0) break;
   }
-  if (remaining.size > 0 && proveHidden(found, pids, cursors, { procRoot, tree, proofs }))
+  if (
+    remaining.size > 0 &&
+    proveHidden(found, pids, cursors, { procRoot, tree: treeNow(), proofs })
+  )
     return sorted(found.owners); // every process was read whole
   if (!family) return sorted(found.owners);
   const cursorOf = (pid: number) => {
@@ -184,7 +194,7 @@ function searchFamilies(
   };
   // Init's family is every process: read them all whole.
   const initHolds = [...found.owners.values()].some((list) => list.some((pid) => pid <= 1));
-  const plan = initHolds ? undefined : planFamilyReads(found.owners, tree, readWhole);
+  const plan = initHolds ? undefined : planFamilyReads(found.owners, treeNow(), readWhole);
   for (const pid of plan ? plan.whole : pids) readWhole(pid);
   for (const pid of plan?.low ?? []) {
     const cursor = cursorOf(pid);

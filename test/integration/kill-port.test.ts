@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { killPort, whoHolds } from '../../src/index.js';
 import { identifyProcess } from '../../src/ports/process-liveness.js';
 import { startFixture } from '../helpers/fixtures.js';
@@ -101,6 +101,29 @@ describe('killPort', () => {
     ).rejects.toMatchObject({ code: 'KILL_REFUSED', pid: fixture.pid });
     expect(signalled).toEqual([]);
     expect(gone(fixture.sharedWith!)).toBe(false);
+  });
+
+  it('leaves alone a server a supervisor restarted meanwhile, and says the port is held', async () => {
+    const fixture = await startFixture('supervisor.mjs');
+    const [first] = fixture.children;
+    const result = await killPort(fixture.port, { timeoutMs: 2_000 });
+    expect(result.targets.map((t) => t.pid)).toEqual([first]);
+    expect(gone(first!)).toBe(true);
+    // The supervisor's new listener came up after the kill began: not signalled.
+    let again = await whoHolds(fixture.port);
+    for (let i = 0; i < 50 && again.listeners.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      again = await whoHolds(fixture.port);
+    }
+    const restarted = again.listeners[0]!.processes[0]!.pid;
+    onTestFinished(() => {
+      try {
+        process.kill(restarted, 'SIGKILL');
+      } catch {}
+    });
+    expect(restarted).not.toBe(first);
+    expect(gone(restarted)).toBe(false);
+    expect(gone(fixture.pid)).toBe(false);
   });
 
   it('takes the process tree of a holder with it', async () => {
