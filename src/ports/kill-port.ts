@@ -238,23 +238,17 @@ async function stopAll(
 /**
  * The holders a first round missed, once its processes exited and the port is still listed:
  * a sibling that shares the socket (forked by a parent that then closed its own copy) or a
- * process it was handed to. Only processes started before the kill began (`beganAtTicks`,
- * clock ticks since boot) count: a server a supervisor restarted meanwhile is reported as
- * holding the port, not stopped again.
+ * process it was handed to. Only processes that ran before the kill began count
+ * (`ranBefore`): a server a supervisor restarted meanwhile is reported as holding the port,
+ * not stopped again.
  */
 async function missedHolders(
   port: number,
   options: KillPortOptions,
-  procRoot: string,
   done: ReadonlySet<number>,
-  beganAtTicks: number | undefined,
+  ranBefore: (pid: number) => boolean,
 ): Promise<PortHolders | undefined> {
   const rest = await whoHolds(port, options);
-  // A process started in the kill's own tick (10 ms) counts as started after it.
-  const ranBefore = (pid: number) => {
-    const start = identifyProcess(pid, procRoot)?.startTime;
-    return start !== undefined && beganAtTicks !== undefined && start < beganAtTicks;
-  };
   const listeners = rest.listeners
     .map((l) => ({
       ...l,
@@ -262,6 +256,27 @@ async function missedHolders(
     }))
     .filter((l) => l.processes.length > 0);
   return listeners.length > 0 ? { ...rest, listeners, connections: [] } : undefined;
+}
+
+/**
+ * Whether a process ran before this moment: started before it in clock ticks since boot (one
+ * in the same 10 ms tick counts as later), or, where /proc/uptime cannot be read, was already
+ * running now with the same start time.
+ */
+function startedBeforeNow(procRoot: string): (pid: number) => boolean {
+  const now = readUptimeTicks(procRoot);
+  const startOf = (pid: number) => identifyProcess(pid, procRoot)?.startTime;
+  if (now !== undefined) {
+    return (pid) => {
+      const start = startOf(pid);
+      return start !== undefined && start < now;
+    };
+  }
+  const before = readProcessTree(procRoot).startTimes;
+  return (pid) => {
+    const start = startOf(pid);
+    return start !== undefined && before.get(pid) === start;
+  };
 }
 
 /**
@@ -278,7 +293,7 @@ export async function killPort(port: number, options: KillPortOptions = {}): Pro
   const linux = (options.platform ?? process.platform) === 'linux';
   // A dry run shows every holder, as `who` does; a kill verifies afterwards instead.
   const acting = linux && options.dryRun !== true;
-  const beganAtTicks = acting ? readUptimeTicks(procRoot) : undefined;
+  const ranBefore = acting ? startedBeforeNow(procRoot) : () => false;
   // A dry run plans from the whole process tree. A kill reads only the families it touches:
   // the chains above its holders and itself, and the trees below the holders.
   const tree = linux && !acting ? readProcessTree(procRoot) : undefined;
@@ -286,9 +301,16 @@ export async function killPort(port: number, options: KillPortOptions = {}): Pro
   let parents: ParentMap = tree?.parents ?? new Map();
   if (acting) {
     const family = new ProcessFamily(procRoot);
+    // The caller's chain, whatever holds the port: the plan refuses the caller's ancestors.
+    family.ancestorsOf(options.selfPid ?? process.pid);
     addHoldingAncestors(before, family, options, procRoot);
-    const holders = before.listeners.flatMap((l) => l.processes.map((p) => p.pid));
-    parents = family.readTreesBelow(holders) ? family.parents : readProcessTree(procRoot).parents;
+    // Every holder the plan takes: listeners' processes and, on a port without a listener,
+    // the processes of its connections.
+    const holders = new Set<number>();
+    for (const l of before.listeners) for (const p of l.processes) holders.add(p.pid);
+    for (const c of before.connections) for (const pid of c.pids) holders.add(pid);
+    const complete = family.readTreesBelow([...holders]);
+    parents = complete ? family.parents : readProcessTree(procRoot).parents;
   }
   const plan = planFor(before, options, procRoot, parents);
   refuseHolders(plan, before, port);
@@ -321,7 +343,7 @@ export async function killPort(port: number, options: KillPortOptions = {}): Pro
   const listed = !linux || stillListed(port, procRoot);
   if (acting && listed) {
     const done = new Set(targets.map((t) => t.pid));
-    const missed = await missedHolders(port, options, procRoot, done, beganAtTicks);
+    const missed = await missedHolders(port, options, done, ranBefore);
     if (missed) {
       const second = planFor(missed, options, procRoot, readProcessTree(procRoot).parents);
       refusals.push(...second.refusals.filter((r) => !refusals.some((k) => k.pid === r.pid)));

@@ -43,8 +43,9 @@ export const readerKey = (pid: number, startTime: number) => `${pid}:${startTime
 /** Clock ticks since boot (USER_HZ, 100 per second on Linux), from /proc/uptime. */
 export function readUptimeTicks(procRoot = '/proc'): number | undefined {
   try {
-    const seconds = Number.parseFloat(readFileSync(`${procRoot}/uptime`, 'latin1'));
-    return Number.isFinite(seconds) ? Math.floor(seconds * 100) : undefined;
+    // `1234.57 …`: whole seconds and hundredths, read as integers (1234.57 × 100 is 123456.99…).
+    const match = /^(\d+)\.(\d{2})/.exec(readFileSync(`${procRoot}/uptime`, 'latin1'));
+    return match ? Number(match[1]) * 100 + Number(match[2]) : undefined;
   } catch {
     return undefined;
   }

@@ -52,23 +52,30 @@ export interface FdCursor {
 /** Opens the fd table of `pid`; undefined when it cannot be read (gone, another user's). */
 export function openFdCursor(pid: number, procRoot = '/proc'): FdCursor | undefined {
   const dir = `${procRoot}/${pid}/fd/`;
+  // A table that cannot be read is common (kernel threads, other users'): no stack traces.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     if (procRoot === '/proc') {
       const count = statSync(dir).size; // 0 before Linux 6.2: unknown
-      // The kernel lists fds in ascending order.
-      if (count > 0 && count <= LIST_WHOLE_FDS) return { dir, fds: readdirSync(dir), next: 0 };
+      // readdirSync sorts names as text ('10' before '2'): put them in fd order.
+      if (count > 0 && count <= LIST_WHOLE_FDS)
+        return { dir, fds: readdirSync(dir).sort(byNumber), next: 0 };
       // Another user's table: its first link is refused, and the cursor is left incomplete.
       if (count > LIST_WHOLE_FDS)
         return { dir, fds: [...LOW_FD_NAMES], next: 0, probedBelow: LOW_FDS };
       return { dir, fds: [], next: 0, listing: opendirSync(dir, { bufferSize: 64 }) };
     }
-    // Any other root is a plain directory (a test's): listed whole, put in the kernel's order.
-    const fds = readdirSync(dir).sort((a, b) => Number(a) - Number(b));
-    return { dir, fds, next: 0 };
+    // Any other root is a plain directory (a test's): listed whole, put in fd order.
+    return { dir, fds: readdirSync(dir).sort(byNumber), next: 0 };
   } catch {
     return undefined;
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
 }
+
+const byNumber = (a: string, b: string) => Number(a) - Number(b);
 
 /** Closes the cursor's listing, if still open. Safe to call more than once. */
 export function closeFdCursor(cursor: FdCursor): void {

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { killPort, whoHolds } from '../../src/index.js';
 import { identifyProcess } from '../../src/ports/process-liveness.js';
@@ -5,6 +6,20 @@ import { startFixture } from '../helpers/fixtures.js';
 import { listenHere } from '../helpers/servers.js';
 
 const gone = (pid: number) => identifyProcess(pid) === undefined;
+
+/** A fixture whose port only an accepted connection holds (the listener closed). */
+async function connectionOnly() {
+  const fixture = await startFixture('connection-only.mjs');
+  const client = connect(fixture.port, '127.0.0.1').on('error', () => {});
+  onTestFinished(() => {
+    client.destroy();
+  });
+  for (let i = 0; i < 100; i++) {
+    if ((await whoHolds(fixture.port)).status === 'connections-only') return fixture;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`port ${fixture.port} never came to be held by its connection alone`);
+}
 
 describe('killPort', () => {
   it('frees a port held by a cooperative listener with SIGTERM alone', async () => {
@@ -103,27 +118,40 @@ describe('killPort', () => {
     expect(gone(fixture.sharedWith!)).toBe(false);
   });
 
-  it('leaves alone a server a supervisor restarted meanwhile, and says the port is held', async () => {
-    const fixture = await startFixture('supervisor.mjs');
-    const [first] = fixture.children;
+  it('leaves alone a process that took the socket over after the signal, and says the port is held', async () => {
+    const fixture = await startFixture('handover.mjs');
     const result = await killPort(fixture.port, { timeoutMs: 2_000 });
-    expect(result.targets.map((t) => t.pid)).toEqual([first]);
-    expect(gone(first!)).toBe(true);
-    // The supervisor's new listener came up after the kill began: not signalled.
-    let again = await whoHolds(fixture.port);
-    for (let i = 0; i < 50 && again.listeners.length === 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      again = await whoHolds(fixture.port);
-    }
-    const restarted = again.listeners[0]!.processes[0]!.pid;
+    const successor = result.after.listeners[0]?.processes[0]?.pid;
     onTestFinished(() => {
-      try {
-        process.kill(restarted, 'SIGKILL');
-      } catch {}
+      if (successor)
+        try {
+          process.kill(successor, 'SIGKILL');
+        } catch {}
     });
-    expect(restarted).not.toBe(first);
-    expect(gone(restarted)).toBe(false);
-    expect(gone(fixture.pid)).toBe(false);
+    expect(result.targets.map((t) => t.pid)).toEqual([fixture.pid]);
+    expect(result.freed).toBe(false);
+    expect(successor).toBeDefined();
+    expect(successor).not.toBe(fixture.pid);
+    expect(gone(successor!)).toBe(false);
+    expect(gone(fixture.pid)).toBe(true);
+  });
+
+  it('stops the holder of a port held only by a connection, with its tree, and refuses an ancestor', async () => {
+    const refused = await connectionOnly();
+    const left = await killPort(refused.port, { selfPid: refused.children[0], timeoutMs: 2_000 });
+    expect(left.targets).toEqual([]);
+    expect(left.refusals).toEqual([
+      expect.objectContaining({ pid: refused.pid, reason: expect.stringMatching(/ancestor/) }),
+    ]);
+    expect(gone(refused.pid)).toBe(false);
+    const fixture = await connectionOnly();
+    const result = await killPort(fixture.port, { timeoutMs: 2_000 });
+    expect(result.before.status).toBe('connections-only');
+    expect(result.targets.map((t) => [t.pid, t.role])).toEqual([
+      [fixture.pid, 'holder'],
+      [fixture.children[0], 'descendant'],
+    ]);
+    expect(gone(fixture.pid)).toBe(true);
   });
 
   it('takes the process tree of a holder with it', async () => {

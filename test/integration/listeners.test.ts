@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, openSync, readdirSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
@@ -148,6 +148,28 @@ describe('the scan leaves nothing open', () => {
       await listListeners({ hiddenProof: false });
     }
     expect(fdCount()).toBe(before);
+  });
+
+  it('reads a table of 257–512 fds in fd order, so a skim finds a listener at a low fd', async () => {
+    const { server } = await listenHere('127.0.0.1');
+    onTestFinished(() => {
+      server.close();
+    });
+    const fd = (server as unknown as { _handle: { fd: number } })._handle.fd;
+    const inode = Number(readlinkSync(`/proc/self/fd/${fd}`).slice('socket:['.length, -1));
+    const open = readdirSync('/proc/self/fd').length;
+    const extra = Array.from({ length: Math.max(0, 300 - open) }, () => openSync('/dev/null', 'r'));
+    onTestFinished(() => {
+      for (const e of extra) closeSync(e);
+    });
+    const cursor = openFdCursor(process.pid)!;
+    expect(cursor.probedBelow).toBeUndefined(); // listed at once: 257–512 fds
+    const search = { wanted: new Set([inode]), owners: new Map<number, number[]>() };
+    readFdLinks(process.pid, cursor, search, { below: 256 });
+    closeFdCursor(cursor);
+    expect(search.owners.get(inode)).toEqual([process.pid]);
+    const numbers = cursor.fds.map(Number);
+    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
   });
 
   it('finds the sockets of a long fd table below and past its low fds', async () => {

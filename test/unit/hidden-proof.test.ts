@@ -7,6 +7,7 @@ import {
   HIDDEN_PROOF_MAX_AGE_MS,
   type HiddenProof,
   memoryProofStore,
+  readUptimeTicks,
   usableReaders,
 } from '../../src/sockets/hidden-proof.js';
 import { findSocketOwners } from '../../src/sockets/linux-owner-search.js';
@@ -164,5 +165,15 @@ describe('the proof about sockets without a visible holder', () => {
     const blocked = join(dir, 'file');
     writeFileSync(blocked, '');
     expect(() => fileProofStore(join(blocked, 'hidden-sockets.json')).save(proof)).not.toThrow();
+  });
+});
+
+describe('readUptimeTicks', () => {
+  it('reads clock ticks from /proc/uptime exactly, and nothing from a missing or odd file', () => {
+    const root = createFakeProc({ files: { uptime: '1234.57 2000.10\n' } });
+    expect(readUptimeTicks(root)).toBe(123457);
+    writeFileSync(join(root, 'uptime'), 'soon\n');
+    expect(readUptimeTicks(root)).toBeUndefined();
+    expect(readUptimeTicks(join(root, 'missing'))).toBeUndefined();
   });
 });
