@@ -1,16 +1,15 @@
 import { PortierError } from '../errors.js';
 import { validatePort } from '../net/port-number.js';
-import { readUptimeTicks } from '../sockets/hidden-proof.js';
 import { scanSocketOwners } from '../sockets/linux-fd-scan.js';
 import { readProcessInfo } from '../sockets/linux-process.js';
 import type { ListListenersOptions } from '../sockets/list-listeners.js';
 import type { Listener, ProcessInfo } from '../sockets/model.js';
 import { findHolders, type PortHolders, whoHolds } from '../sockets/who-holds.js';
 import { type KillPlan, type KillRefusal, type KillTarget, planKill } from './kill-plan.js';
-import { leftoversOnLinux, stillListed, waitForRelease } from './port-release.js';
+import { stillListed, waitForRelease } from './port-release.js';
 import { ProcessFamily } from './process-family.js';
 import { identifyProcess } from './process-liveness.js';
-import { type ParentMap, readProcessTree } from './process-tree.js';
+import { type ParentMap, readProcessTree, readUptimeTicks } from './process-tree.js';
 
 /** Grace period between the stop signal and SIGKILL, in ms. */
 export const DEFAULT_KILL_TIMEOUT_MS = 5_000;
@@ -123,19 +122,26 @@ function signalAll(
   }
 }
 
+/**
+ * Every process holding the port: the listeners' processes and, on a port without a listener,
+ * the processes of its connections.
+ */
+function holdersOf(found: PortHolders, procRoot: string): Map<number, ProcessInfo> {
+  const holders = new Map<number, ProcessInfo>();
+  for (const listener of found.listeners) for (const p of listener.processes) holders.set(p.pid, p);
+  for (const connection of found.connections) {
+    for (const pid of connection.pids)
+      if (!holders.has(pid)) holders.set(pid, readProcessInfo(pid, { procRoot }));
+  }
+  return holders;
+}
+
 function planFor(
-  before: PortHolders,
+  holders: ReadonlyMap<number, ProcessInfo>,
   options: KillPortOptions,
   procRoot: string,
   parents: ParentMap,
 ): KillPlan {
-  const holders = new Map<number, ProcessInfo>();
-  for (const listener of before.listeners)
-    for (const p of listener.processes) holders.set(p.pid, p);
-  for (const connection of before.connections) {
-    for (const pid of connection.pids)
-      if (!holders.has(pid)) holders.set(pid, readProcessInfo(pid, { procRoot }));
-  }
   return planKill({
     holders: [...holders.values()],
     parents,
@@ -155,6 +161,7 @@ function planFor(
 function addHoldingAncestors(
   holders: PortHolders,
   family: ProcessFamily,
+  own: readonly number[],
   options: KillPortOptions,
   procRoot: string,
 ): void {
@@ -179,9 +186,9 @@ function addHoldingAncestors(
   const seen = new Set<number>();
   for (const listener of holders.listeners) for (const p of listener.processes) seen.add(p.pid);
   let frontier = [...seen];
-  const own = family.ancestorsOf(options.selfPid ?? process.pid).filter((pid) => !seen.has(pid));
-  read(own);
-  for (const pid of own) seen.add(pid);
+  const ownToRead = own.filter((pid) => !seen.has(pid));
+  read(ownToRead);
+  for (const pid of ownToRead) seen.add(pid);
   while (frontier.length > 0) {
     const above: number[] = [];
     for (const pid of frontier) {
@@ -195,12 +202,14 @@ function addHoldingAncestors(
   }
 }
 
-function refuseHolders(plan: KillPlan, before: PortHolders, port: number): void {
-  const holderRefusals = plan.refusals.filter((r) =>
-    before.listeners.some((l) => l.processes.some((p) => p.pid === r.pid)),
-  );
-  if (holderRefusals.length === 0) return;
-  const first = holderRefusals[0]!;
+/** The refusals of processes that hold the port (not of their children). */
+function holderRefusals(plan: KillPlan, holders: ReadonlyMap<number, unknown>): KillRefusal[] {
+  return plan.refusals.filter((r) => holders.has(r.pid));
+}
+
+function refuseHolders(plan: KillPlan, holders: ReadonlyMap<number, unknown>, port: number): void {
+  const first = holderRefusals(plan, holders)[0];
+  if (!first) return;
   throw new PortierError(
     'KILL_REFUSED',
     `Refusing to signal pid ${first.pid}${first.name ? ` (${first.name})` : ''} holding port ${port}: ${first.reason}.`,
@@ -299,21 +308,20 @@ export async function killPort(port: number, options: KillPortOptions = {}): Pro
   const tree = linux && !acting ? readProcessTree(procRoot) : undefined;
   const before = await findHolders(port, options, acting ? 'first' : 'family', tree);
   let parents: ParentMap = tree?.parents ?? new Map();
+  let family: ProcessFamily | undefined;
   if (acting) {
-    const family = new ProcessFamily(procRoot);
+    family = new ProcessFamily(procRoot);
     // The caller's chain, whatever holds the port: the plan refuses the caller's ancestors.
-    family.ancestorsOf(options.selfPid ?? process.pid);
-    addHoldingAncestors(before, family, options, procRoot);
-    // Every holder the plan takes: listeners' processes and, on a port without a listener,
-    // the processes of its connections.
-    const holders = new Set<number>();
-    for (const l of before.listeners) for (const p of l.processes) holders.add(p.pid);
-    for (const c of before.connections) for (const pid of c.pids) holders.add(pid);
-    const complete = family.readTreesBelow([...holders]);
+    const own = family.ancestorsOf(options.selfPid ?? process.pid);
+    addHoldingAncestors(before, family, own, options, procRoot);
+  }
+  const holders = holdersOf(before, procRoot);
+  if (family) {
+    const complete = family.readTreesBelow([...holders.keys()]);
     parents = complete ? family.parents : readProcessTree(procRoot).parents;
   }
-  const plan = planFor(before, options, procRoot, parents);
-  refuseHolders(plan, before, port);
+  const plan = planFor(holders, options, procRoot, parents);
+  refuseHolders(plan, holders, port);
   if (plan.targets.length === 0 && before.status === 'hidden-owner') {
     const uid = before.listeners[0]?.uid;
     throw new PortierError(
@@ -345,12 +353,11 @@ export async function killPort(port: number, options: KillPortOptions = {}): Pro
     const done = new Set(targets.map((t) => t.pid));
     const missed = await missedHolders(port, options, done, ranBefore);
     if (missed) {
-      const second = planFor(missed, options, procRoot, readProcessTree(procRoot).parents);
+      const late = holdersOf(missed, procRoot);
+      const second = planFor(late, options, procRoot, readProcessTree(procRoot).parents);
       refusals.push(...second.refusals.filter((r) => !refusals.some((k) => k.pid === r.pid)));
       // A holder that must be left alone keeps the port whatever else stops: stop nothing more.
-      const heldByRefused = second.refusals.some((r) =>
-        missed.listeners.some((l) => l.processes.some((p) => p.pid === r.pid)),
-      );
+      const heldByRefused = holderRefusals(second, late).length > 0;
       const fresh = heldByRefused ? [] : second.targets.filter((t) => !done.has(t.pid));
       targets.push(...fresh);
       escalated.push(
@@ -363,6 +370,7 @@ export async function killPort(port: number, options: KillPortOptions = {}): Pro
       );
     }
   }
-  const after = listed ? await waitForRelease(port, options) : leftoversOnLinux(port, procRoot);
+  // Not listed: that reading stands. Listed: it is read again (a second round may have run).
+  const after = await waitForRelease(port, options, listed ? undefined : false);
   return { ...base, targets, refusals, escalated, freed: after.listeners.length === 0, after };
 }

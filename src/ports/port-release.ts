@@ -71,14 +71,22 @@ export function leftoversOnLinux(port: number, procRoot: string): PortHolders {
  * Re-reads `port` until no listener holds it or {@link RELEASE_WAIT_MS} passes, and returns
  * what holds it then. On Linux the polling reads only the listener section of the socket table
  * (no fd scan), which keeps a kill fast on a machine with thousands of connections.
+ * `listedNow` is a reading of {@link stillListed} the caller just made, used as the first.
  */
-export async function waitForRelease(port: number, options: WhoHoldsOptions): Promise<PortHolders> {
+export async function waitForRelease(
+  port: number,
+  options: WhoHoldsOptions,
+  listedNow?: boolean,
+): Promise<PortHolders> {
   const linux = (options.platform ?? process.platform) === 'linux';
   const procRoot = options.procRoot ?? '/proc';
   const deadline = Date.now() + RELEASE_WAIT_MS;
   let delayMs = 1;
+  let known = linux ? listedNow : undefined;
   for (;;) {
-    if (linux && !stillListed(port, procRoot)) return leftoversOnLinux(port, procRoot);
+    const listed = known ?? (linux && stillListed(port, procRoot));
+    known = undefined;
+    if (linux && !listed) return leftoversOnLinux(port, procRoot);
     if (!linux) {
       const holders = await whoHolds(port, options);
       if (holders.listeners.length === 0) return holders;

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { readProcStat } from '../sockets/linux-process.js';
-import type { ParentMap } from './process-tree.js';
+import { ancestorsOf, type ParentMap } from './process-tree.js';
 
 /**
  * The parents and children of a few processes, read as they are asked for (Linux): a kill
@@ -30,13 +30,7 @@ export class ProcessFamily {
 
   /** `pid`'s parent, grandparent, … up to pid 1, nearest first (a loop ends it). */
   ancestorsOf(pid: number): number[] {
-    const out: number[] = [];
-    let current = this.parentOf(pid);
-    while (current !== undefined && current > 0 && current !== pid && !out.includes(current)) {
-      out.push(current);
-      current = this.parentOf(current);
-    }
-    return out;
+    return ancestorsOf(pid, { get: (p) => this.parentOf(p) });
   }
 
   /** The children of `pid` (of every thread of it); undefined when the kernel cannot say. */

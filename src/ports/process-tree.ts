@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { listPids } from '../sockets/linux-fd-scan.js';
 import { readProcStat } from '../sockets/linux-process.js';
 
@@ -13,6 +14,17 @@ export interface ProcessTree {
   startTimes: ReadonlyMap<number, number>;
   /** Kernel threads: they hold no files, so no search reads their fd tables. */
   kernelThreads: ReadonlySet<number>;
+}
+
+/** Clock ticks since boot (USER_HZ, 100 per second on Linux), from /proc/uptime. */
+export function readUptimeTicks(procRoot = '/proc'): number | undefined {
+  try {
+    // `1234.57 …`: whole seconds and hundredths, read as integers (1234.57 × 100 is 123456.99…).
+    const match = /^(\d+)\.(\d{2})/.exec(readFileSync(`${procRoot}/uptime`, 'latin1'));
+    return match ? Number(match[1]) * 100 + Number(match[2]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Reads every /proc/<pid>/stat into a {@link ProcessTree} (Linux). */
@@ -66,10 +78,10 @@ export function descendantsOf(roots: readonly number[], parents: ParentMap): num
 }
 
 /** The chain of parents of `pid` up to pid 1 (or as far as visible), nearest first. */
-export function ancestorsOf(pid: number, parents: ParentMap): number[] {
+export function ancestorsOf(pid: number, parents: Pick<ParentMap, 'get'>): number[] {
   const out: number[] = [];
   let current = parents.get(pid);
-  while (current !== undefined && current > 0 && !out.includes(current)) {
+  while (current !== undefined && current > 0 && current !== pid && !out.includes(current)) {
     out.push(current);
     current = parents.get(current);
   }

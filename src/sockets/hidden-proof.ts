@@ -40,17 +40,6 @@ export const HIDDEN_PROOF_MAX_AGE_MS = 10 * 60_000;
 /** The key of a process in {@link HiddenProof.readers}. */
 export const readerKey = (pid: number, startTime: number) => `${pid}:${startTime}`;
 
-/** Clock ticks since boot (USER_HZ, 100 per second on Linux), from /proc/uptime. */
-export function readUptimeTicks(procRoot = '/proc'): number | undefined {
-  try {
-    // `1234.57 …`: whole seconds and hundredths, read as integers (1234.57 × 100 is 123456.99…).
-    const match = /^(\d+)\.(\d{2})/.exec(readFileSync(`${procRoot}/uptime`, 'latin1'));
-    return match ? Number(match[1]) * 100 + Number(match[2]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The kernel's boot id, or undefined where it cannot be read (no proof is kept then). */
 export function readBootId(procRoot = '/proc'): string | undefined {
   try {

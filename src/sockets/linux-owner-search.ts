@@ -1,10 +1,9 @@
-import { type ProcessTree, readProcessTree } from '../ports/process-tree.js';
+import { type ProcessTree, readProcessTree, readUptimeTicks } from '../ports/process-tree.js';
 import {
   HIDDEN_PROOF_MAX_AGE_MS,
   type HiddenProofStore,
   readBootId,
   readerKey,
-  readUptimeTicks,
   usableReaders,
 } from './hidden-proof.js';
 import {

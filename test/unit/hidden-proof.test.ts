@@ -2,12 +2,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { readUptimeTicks } from '../../src/ports/process-tree.js';
 import {
   fileProofStore,
   HIDDEN_PROOF_MAX_AGE_MS,
   type HiddenProof,
   memoryProofStore,
-  readUptimeTicks,
   usableReaders,
 } from '../../src/sockets/hidden-proof.js';
 import { findSocketOwners } from '../../src/sockets/linux-owner-search.js';

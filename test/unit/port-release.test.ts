@@ -40,19 +40,11 @@ describe('leftoversOnLinux', () => {
     expect(left.connections).toEqual([expect.objectContaining({ remotePort: 40003 })]);
   });
 
-  it('reads the table when the kernel reports closing sockets and no TIME_WAIT yet', () => {
-    const procRoot = createFakeProc({
-      net: { tcp: TABLE },
-      files: { 'net/sockstat': sockstat(1, 0) },
-    });
-    expect(leftoversOnLinux(57573, procRoot)).toMatchObject({
-      timeWait: 2,
-      connectionsCounted: true,
-    });
-  });
-
-  it('reads the table where sockstat cannot be read', () => {
-    const procRoot = createFakeProc({ net: { tcp: TABLE } });
+  it.each([
+    ['closing sockets and no TIME_WAIT yet', { 'net/sockstat': sockstat(1, 0) }],
+    ['no sockstat to read', {}],
+  ])('reads the table when the kernel reports %s', (_what, files: Record<string, string>) => {
+    const procRoot = createFakeProc({ net: { tcp: TABLE }, files });
     expect(leftoversOnLinux(57573, procRoot)).toMatchObject({
       timeWait: 2,
       connectionsCounted: true,
