@@ -1,6 +1,6 @@
 import { PortierError } from '../errors.js';
 import { validatePort } from '../net/port-number.js';
-import { scanSocketOwners } from '../sockets/linux-fd-scan.js';
+import { type SocketFds, scanSocketOwners } from '../sockets/linux-fd-scan.js';
 import { readProcessInfo } from '../sockets/linux-process.js';
 import type { ListListenersOptions } from '../sockets/list-listeners.js';
 import type { Listener, ProcessInfo } from '../sockets/model.js';
@@ -10,26 +10,15 @@ import { stillListed, waitForRelease } from './port-release.js';
 import { ProcessFamily } from './process-family.js';
 import { identifyProcess } from './process-liveness.js';
 import { type ParentMap, readProcessTree, readUptimeTicks } from './process-tree.js';
+import { type ReleaseWatch, type StopOptions, stopAll } from './stop-processes.js';
 
-/** Grace period between the stop signal and SIGKILL, in ms. */
-export const DEFAULT_KILL_TIMEOUT_MS = 5_000;
-/** How long to wait for SIGKILL to take effect before reporting survivors, in ms. */
-const SIGKILL_WAIT_MS = 2_000;
-/** How long exits are polled every millisecond before the poll backs off, in ms. */
-const FAST_POLL_MS = 50;
-
-/** Progress of a kill, for a live display. */
-export type KillEvent =
-  | { type: 'signal'; pid: number; signal: NodeJS.Signals }
-  | { type: 'exited'; pid: number }
-  | { type: 'escalate'; pids: number[] };
+export { DEFAULT_KILL_TIMEOUT_MS, type KillEvent } from './stop-processes.js';
 
 /** Options of {@link killPort}; all optional. */
-export interface KillPortOptions extends Omit<ListListenersOptions, 'port'> {
-  /** First signal. Default `SIGTERM`. */
-  signal?: NodeJS.Signals;
+export interface KillPortOptions extends Omit<ListListenersOptions, 'port'>, StopOptions {
   /**
-   * Wait this long for exit before SIGKILL, in ms; holders found only after the first round
+   * Grace period before SIGKILL, in ms: for the holders to let go of the port (close their
+   * sockets or exit) and their descendants to exit. Holders found only after the first round
    * get the same wait again. Default {@link DEFAULT_KILL_TIMEOUT_MS}.
    */
   timeoutMs?: number;
@@ -39,9 +28,6 @@ export interface KillPortOptions extends Omit<ListListenersOptions, 'port'> {
   tree?: boolean;
   /** Treated as "this process" for the refusal rules. Default `process.pid`. */
   selfPid?: number;
-  /** Sends a signal; default `process.kill`. */
-  sendSignal?: (pid: number, signal: NodeJS.Signals) => void;
-  onEvent?: (event: KillEvent) => void;
 }
 
 /** What {@link killPort} did. */
@@ -53,6 +39,11 @@ export interface KillResult {
   refusals: KillRefusal[];
   /** Pids that needed SIGKILL after the timeout. */
   escalated: number[];
+  /**
+   * Pids that closed their sockets after the signal and were still shutting down when the
+   * kill returned (Linux). The port was free, so they were not waited for or sent SIGKILL.
+   */
+  exiting: number[];
   /** True when no listener holds the port afterwards. */
   freed: boolean;
   /** What holds the port afterwards (TIME_WAIT may remain; harmless for SO_REUSEADDR servers). */
@@ -63,63 +54,6 @@ export interface KillResult {
    * lists every holder, as {@link whoHolds} does.
    */
   before: PortHolders;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Waits until none of `pids` runs (zombies count as gone) or `timeoutMs` passes; returns survivors. */
-async function waitForExit(
-  pids: number[],
-  timeoutMs: number,
-  procRoot: string,
-  onExit: (pid: number) => void,
-): Promise<number[]> {
-  const started = Date.now();
-  const deadline = started + timeoutMs;
-  let alive = pids;
-  let delayMs = 1;
-  for (;;) {
-    alive = alive.filter((pid) => {
-      const running = identifyProcess(pid, procRoot) !== undefined;
-      if (!running) onExit(pid);
-      return running;
-    });
-    if (alive.length === 0 || Date.now() >= deadline) return alive;
-    await sleep(Math.min(delayMs, Math.max(1, deadline - Date.now())));
-    // Every ms while a cooperative process is likely exiting (one stat read each), then less
-    // often for one that takes its time.
-    if (Date.now() - started >= FAST_POLL_MS) delayMs = Math.min(delayMs * 2, 50);
-  }
-}
-
-function signalAll(
-  targets: readonly number[],
-  signal: NodeJS.Signals,
-  options: KillPortOptions,
-  port: number,
-): void {
-  const send = options.sendSignal ?? ((pid: number, sig: NodeJS.Signals) => process.kill(pid, sig));
-  for (const pid of targets) {
-    try {
-      send(pid, signal);
-      options.onEvent?.({ type: 'signal', pid, signal });
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ESRCH') continue; // already gone: that is the goal
-      if (code === 'EPERM') {
-        throw new PortierError(
-          'KILL_PERMISSION_DENIED',
-          `Not allowed to signal pid ${pid} holding port ${port}: it belongs to another user.`,
-          {
-            pid,
-            port,
-            hint: `Run \`sudo portier kill ${port}\`, or ask the process owner to stop it.`,
-          },
-        );
-      }
-      throw error;
-    }
-  }
 }
 
 /**
@@ -163,8 +97,9 @@ function addHoldingAncestors(
   family: ProcessFamily,
   own: readonly number[],
   options: KillPortOptions,
-  procRoot: string,
+  socketFds: SocketFds,
 ): void {
+  const procRoot = options.procRoot ?? '/proc';
   const byInode = new Map<number, Listener>();
   for (const listener of holders.listeners)
     if (listener.inode) byInode.set(listener.inode, listener);
@@ -173,7 +108,7 @@ function addHoldingAncestors(
   const read = (pids: number[]): number[] => {
     const found: number[] = [];
     if (pids.length === 0) return found;
-    for (const [inode, owners] of scanSocketOwners(inodes, procRoot, pids).owners) {
+    for (const [inode, owners] of scanSocketOwners(inodes, procRoot, pids, socketFds).owners) {
       const listener = byInode.get(inode)!;
       for (const pid of owners) {
         found.push(pid);
@@ -221,29 +156,6 @@ function refuseHolders(plan: KillPlan, holders: ReadonlyMap<number, unknown>, po
   );
 }
 
-/** Sends the signal to `pids`, waits, sends SIGKILL to survivors; returns those. */
-async function stopAll(
-  pids: number[],
-  options: KillPortOptions,
-  port: number,
-  procRoot: string,
-): Promise<number[]> {
-  const onExit = (pid: number) => options.onEvent?.({ type: 'exited', pid });
-  signalAll(pids, options.signal ?? 'SIGTERM', options, port);
-  const survivors = await waitForExit(
-    pids,
-    options.timeoutMs ?? DEFAULT_KILL_TIMEOUT_MS,
-    procRoot,
-    onExit,
-  );
-  if (survivors.length > 0) {
-    options.onEvent?.({ type: 'escalate', pids: survivors });
-    signalAll(survivors, 'SIGKILL', options, port);
-    await waitForExit(survivors, SIGKILL_WAIT_MS, procRoot, onExit);
-  }
-  return survivors;
-}
-
 /**
  * The holders a first round missed, once its processes exited and the port is still listed:
  * a sibling that shares the socket (forked by a parent that then closed its own copy) or a
@@ -256,8 +168,9 @@ async function missedHolders(
   options: KillPortOptions,
   done: ReadonlySet<number>,
   ranBefore: (pid: number) => boolean,
+  socketFds: SocketFds,
 ): Promise<PortHolders | undefined> {
-  const rest = await whoHolds(port, options);
+  const rest = await findHolders(port, options, { socketFds });
   const listeners = rest.listeners
     .map((l) => ({
       ...l,
@@ -306,14 +219,17 @@ export async function killPort(port: number, options: KillPortOptions = {}): Pro
   // A dry run plans from the whole process tree. A kill reads only the families it touches:
   // the chains above its holders and itself, and the trees below the holders.
   const tree = linux && !acting ? readProcessTree(procRoot) : undefined;
-  const before = await findHolders(port, options, acting ? 'first' : 'family', tree);
+  // Where the holders keep the port's sockets: the wait sees them let go before they exit.
+  const socketFds: SocketFds = new Map();
+  const search = acting ? 'first' : 'family';
+  const before = await findHolders(port, options, { search, tree, socketFds });
   let parents: ParentMap = tree?.parents ?? new Map();
   let family: ProcessFamily | undefined;
   if (acting) {
     family = new ProcessFamily(procRoot);
     // The caller's chain, whatever holds the port: the plan refuses the caller's ancestors.
     const own = family.ancestorsOf(options.selfPid ?? process.pid);
-    addHoldingAncestors(before, family, own, options, procRoot);
+    addHoldingAncestors(before, family, own, options, socketFds);
   }
   const holders = holdersOf(before, procRoot);
   if (family) {
@@ -336,22 +252,29 @@ export async function killPort(port: number, options: KillPortOptions = {}): Pro
   const base = { port, dryRun: options.dryRun === true, before };
   if (options.dryRun || plan.targets.length === 0) {
     const after = before;
-    return { ...base, ...plan, escalated: [], freed: before.listeners.length === 0, after };
+    const freed = before.listeners.length === 0;
+    return { ...base, ...plan, escalated: [], exiting: [], freed, after };
   }
   const targets = [...plan.targets];
   const refusals = [...plan.refusals];
-  const escalated = await stopAll(
+  const watch: ReleaseWatch | undefined = acting
+    ? { socketFds, stillListed: () => stillListed(port, procRoot) }
+    : undefined;
+  const first = await stopAll(
     targets.map((t) => t.pid),
     options,
     port,
     procRoot,
+    watch,
   );
-  // Read once here, the listener section answers both "did the first round free it" and,
-  // most often, "is it free" below.
-  const listed = !linux || stillListed(port, procRoot);
+  const { escalated } = first;
+  let { exiting } = first;
+  // Read once here (or by the release watch), the listener section answers both "did the
+  // first round free it" and, most often, "is it free" below.
+  const listed = first.listed ?? (!linux || stillListed(port, procRoot));
   if (acting && listed) {
     const done = new Set(targets.map((t) => t.pid));
-    const missed = await missedHolders(port, options, done, ranBefore);
+    const missed = await missedHolders(port, options, done, ranBefore, socketFds);
     if (missed) {
       const late = holdersOf(missed, procRoot);
       const second = planFor(late, options, procRoot, readProcessTree(procRoot).parents);
@@ -360,17 +283,21 @@ export async function killPort(port: number, options: KillPortOptions = {}): Pro
       const heldByRefused = holderRefusals(second, late).length > 0;
       const fresh = heldByRefused ? [] : second.targets.filter((t) => !done.has(t.pid));
       targets.push(...fresh);
-      escalated.push(
-        ...(await stopAll(
-          fresh.map((t) => t.pid),
-          options,
-          port,
-          procRoot,
-        )),
+      const again = await stopAll(
+        fresh.map((t) => t.pid),
+        options,
+        port,
+        procRoot,
+        watch,
       );
+      escalated.push(...again.escalated);
+      exiting.push(...again.exiting);
     }
   }
   // Not listed: that reading stands. Listed: it is read again (a second round may have run).
   const after = await waitForRelease(port, options, listed ? undefined : false);
-  return { ...base, targets, refusals, escalated, freed: after.listeners.length === 0, after };
+  // Those that finished shutting down meanwhile are no longer worth a mention.
+  exiting = exiting.filter((pid) => identifyProcess(pid, procRoot) !== undefined);
+  const freed = after.listeners.length === 0;
+  return { ...base, targets, refusals, escalated, exiting, freed, after };
 }

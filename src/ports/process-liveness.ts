@@ -26,8 +26,14 @@ export function identifyProcess(pid: number, procRoot = '/proc'): ProcessIdentit
 
 function readIdentity(pid: number, procRoot: string): ProcessIdentity | undefined {
   const stat = readProcStat(pid, procRoot);
-  if (stat) return stat.state === 'Z' ? undefined : { pid, startTime: stat.startTime };
+  // A main thread that exited first is a zombie while its other threads still exit, and
+  // those hold the process's files (its sockets) until the last is gone.
+  if (stat) return exited(stat) ? undefined : { pid, startTime: stat.startTime };
   return isPidAlive(pid) ? { pid } : undefined;
+}
+
+function exited(stat: { state: string; threads: number }): boolean {
+  return stat.state === 'Z' && !(stat.threads > 1);
 }
 
 /** True while `pid` exists (signal 0). EPERM means it exists but belongs to someone else. */

@@ -119,6 +119,12 @@ function listNext(cursor: FdCursor): boolean {
   return false;
 }
 
+/**
+ * Where wanted sockets were found: pid → fd (its name under /proc/<pid>/fd) → socket inode.
+ * A kill watches those links to see a holder close its copy before it has finished exiting.
+ */
+export type SocketFds = Map<number, Map<string, number>>;
+
 /** What a search looks for and where it writes what it finds. */
 export interface FdSearch {
   wanted: ReadonlySet<number>;
@@ -126,6 +132,8 @@ export interface FdSearch {
   owners: Map<number, number[]>;
   /** Wanted sockets without a holder yet; each found one is deleted. */
   remaining?: Set<number>;
+  /** Filled in with the fd of every wanted socket found, when given. */
+  fds?: SocketFds;
 }
 
 /** How far {@link readFdLinks} reads. */
@@ -136,11 +144,16 @@ export interface ReadFdLinksOptions {
   below?: number;
 }
 
-/** Records that `pid` holds the socket `link` names, if it is wanted. */
-function record(pid: number, link: string, search: FdSearch): void {
+/** Records that `pid` holds the socket `link` names at `fd`, if it is wanted. */
+function record(pid: number, fd: string, link: string, search: FdSearch): void {
   if (!link.startsWith(SOCKET_PREFIX)) return;
   const inode = Number(link.slice(SOCKET_PREFIX.length, -1));
   if (!search.wanted.has(inode)) return;
+  if (search.fds) {
+    const held = search.fds.get(pid);
+    if (held) held.set(fd, inode);
+    else search.fds.set(pid, new Map([[fd, inode]]));
+  }
   // Only the last entry is checked: a process's fds are read one after another, and the rare
   // repeat (a process read in two passes) is dropped by sortOwners.
   const list = search.owners.get(inode);
@@ -204,21 +217,22 @@ function readLinks(
       }
       continue; // else closed while we looked, or never open (a fd tried by number)
     }
-    record(pid, link, search);
+    record(pid, fd, link, search);
     if (stopWhenFound && search.remaining?.size === 0) return;
   }
 }
 
 /**
  * Finds which pids hold the socket inodes in `wanted` by reading every /proc/<pid>/fd link of
- * `pids` (default: every process).
+ * `pids` (default: every process); `fds`, when given, gets where each was found.
  */
 export function scanSocketOwners(
   wanted: ReadonlySet<number>,
   procRoot = '/proc',
   pids?: readonly number[],
+  fds?: SocketFds,
 ): FdScanResult {
-  const search: FdSearch = { wanted, owners: new Map() };
+  const search: FdSearch = { wanted, owners: new Map(), fds };
   if (wanted.size === 0) return { owners: search.owners };
   for (const pid of pids ?? listPids(procRoot)) {
     // A table that cannot be listed (gone, another user's) holds nothing this user can show.

@@ -1,6 +1,7 @@
 import type { ProcessTree } from '../ports/process-tree.js';
 import { assembleListeners } from './assemble-listeners.js';
 import type { HiddenProofStore } from './hidden-proof.js';
+import type { SocketFds } from './linux-fd-scan.js';
 import { findSocketOwners, type OwnerSearch } from './linux-owner-search.js';
 import { PROC_STATE_LISTEN, PROC_STATE_UDP_BOUND } from './linux-proc-net.js';
 import { type ProcFsOptions, readProcessInfo, userName } from './linux-process.js';
@@ -19,6 +20,8 @@ export interface LinuxScanOptions extends ProcFsOptions {
   hiddenProofs?: HiddenProofStore;
   /** The process tree, when the caller read it already (a kill needs it too). */
   tree?: ProcessTree;
+  /** Filled in with the fd of every holding found, when given (a kill watches them). */
+  socketFds?: SocketFds;
 }
 
 /** Socket rows plus the listeners built from them, with owners resolved through /proc. */
@@ -49,6 +52,7 @@ export function scanLinux(options: LinuxScanOptions = {}): LinuxScan {
     options.ownerSearch,
     options.hiddenProofs,
     options.tree,
+    options.socketFds,
   );
   const processes = new Map<number, ProcessInfo>();
   for (const pids of owners.values()) {

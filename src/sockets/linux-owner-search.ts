@@ -15,6 +15,7 @@ import {
   listPids,
   openFdCursor,
   readFdLinks,
+  type SocketFds,
   scanSocketOwners,
   sortOwners,
 } from './linux-fd-scan.js';
@@ -128,6 +129,7 @@ function proveHidden(
  * since only that proves nobody visible holds it; with `proofs`, a search within
  * {@link HIDDEN_PROOF_MAX_AGE_MS} of the last such proof reads only the processes started
  * since, the others being unable to have gained an existing socket but by fd passing.
+ * `fds`, when given, gets the fd of every holding found.
  */
 export function findSocketOwners(
   wanted: ReadonlySet<number>,
@@ -135,8 +137,10 @@ export function findSocketOwners(
   search: OwnerSearch = 'exhaustive',
   proofs?: HiddenProofStore,
   tree?: ProcessTree,
+  fds?: SocketFds,
 ): FdScanResult {
-  if (search === 'exhaustive' || wanted.size === 0) return scanSocketOwners(wanted, procRoot);
+  if (search === 'exhaustive' || wanted.size === 0)
+    return scanSocketOwners(wanted, procRoot, undefined, fds);
   const cursors = new Map<number, FdCursor>();
   try {
     // `first` reads the newest processes, rarely kernel threads: the tree only if it must.
@@ -146,21 +150,21 @@ export function findSocketOwners(
       known ??= readProcessTree(procRoot);
       return known;
     };
-    return searchFamilies(wanted, procRoot, cursors, proofs, treeNow, search === 'family');
+    const found: FdSearch = { wanted, owners: new Map(), remaining: new Set(wanted), fds };
+    return searchFamilies(found, procRoot, cursors, proofs, treeNow, search === 'family');
   } finally {
     for (const cursor of cursors.values()) closeFdCursor(cursor);
   }
 }
 
 function searchFamilies(
-  wanted: ReadonlySet<number>,
+  found: FdSearch,
   procRoot: string,
   cursors: Map<number, FdCursor>,
   proofs: HiddenProofStore | undefined,
   treeNow: () => ProcessTree,
   family: boolean,
 ): FdScanResult {
-  const found: FdSearch = { wanted, owners: new Map(), remaining: new Set(wanted) };
   const remaining = found.remaining!;
   // Kernel threads (most of the processes on a quiet machine) have no fd table worth opening.
   const all = listPids(procRoot);

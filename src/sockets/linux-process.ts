@@ -24,6 +24,8 @@ export function parseProcStat(text: string):
       ppid: number;
       session: number;
       startTime: number;
+      /** Threads of the process; a zombie leader counts the threads still exiting. */
+      threads: number;
       /** A kernel thread (PF_KTHREAD): it has no open files. */
       kernelThread: boolean;
     }
@@ -38,6 +40,7 @@ export function parseProcStat(text: string):
     ppid: Number(rest[1]),
     session: Number(rest[3]),
     startTime: Number(rest[19]),
+    threads: Number(rest[17]),
     kernelThread: (Number(rest[6]) & PF_KTHREAD) !== 0,
   };
 }

@@ -2,6 +2,7 @@ import { PortierError } from '../errors.js';
 import { validatePort } from '../net/port-number.js';
 import type { ProcessTree } from '../ports/process-tree.js';
 import { fileProofStore, type HiddenProofStore, memoryProofStore } from './hidden-proof.js';
+import type { SocketFds } from './linux-fd-scan.js';
 import type { OwnerSearch } from './linux-owner-search.js';
 import type { ProcFsOptions } from './linux-process.js';
 import type { Listener, Protocol, SocketRow } from './model.js';
@@ -51,18 +52,24 @@ export interface PlatformScan {
   owners?: ReadonlyMap<number, readonly number[]>;
 }
 
-/**
- * Internal: scans with the backend for `platform`; `allStates` keeps non-listening rows.
- * `search` is the Linux owner search unless `exhaustive` asks for every process; `tree` the
- * process tree when the caller read it already.
- */
+/** Internal: how a Linux scan looks for the owners of the sockets it lists. */
+export interface OwnerScanOptions {
+  /** The owner search, unless `exhaustive` asks for every process. Default `family`. */
+  search?: OwnerSearch;
+  /** The process tree, when the caller read it already. */
+  tree?: ProcessTree;
+  /** Filled in with the fd of every holding found, when given. */
+  socketFds?: SocketFds;
+}
+
+/** Internal: scans with the backend for `platform`; `allStates` keeps non-listening rows. */
 export async function scanPlatform(
   options: ListListenersOptions,
   allStates: boolean,
-  search: OwnerSearch = 'family',
-  tree?: ProcessTree,
+  owners: OwnerScanOptions = {},
 ): Promise<PlatformScan> {
-  const ownerSearch: OwnerSearch = options.exhaustive ? 'exhaustive' : search;
+  const { tree, socketFds } = owners;
+  const ownerSearch: OwnerSearch = options.exhaustive ? 'exhaustive' : (owners.search ?? 'family');
   const protocols: Protocol[] = [];
   if (options.tcp !== false) protocols.push('tcp');
   if (options.udp) protocols.push('udp');
@@ -71,7 +78,15 @@ export async function scanPlatform(
   if (platform === 'linux' || platform === 'android') {
     const { scanLinux } = await import('./linux-listeners.js');
     const hiddenProofs = proofStore(options.hiddenProof);
-    return scanLinux({ ...options, protocols, allStates, ownerSearch, hiddenProofs, tree });
+    return scanLinux({
+      ...options,
+      protocols,
+      allStates,
+      ownerSearch,
+      hiddenProofs,
+      tree,
+      socketFds,
+    });
   }
   if (platform === 'darwin' || platform === 'freebsd') {
     const { scanDarwin } = await import('./darwin-listeners.js');

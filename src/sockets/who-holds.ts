@@ -1,8 +1,10 @@
 import { validatePort } from '../net/port-number.js';
-import type { ProcessTree } from '../ports/process-tree.js';
 import { isListeningRow } from './assemble-listeners.js';
-import type { OwnerSearch } from './linux-owner-search.js';
-import { type ListListenersOptions, scanPlatform } from './list-listeners.js';
+import {
+  type ListListenersOptions,
+  type OwnerScanOptions,
+  scanPlatform,
+} from './list-listeners.js';
 import type { Family, Listener, Protocol, SocketRow, SocketState } from './model.js';
 
 /**
@@ -97,30 +99,30 @@ export interface WhoHoldsOptions extends Omit<ListListenersOptions, 'port'> {
  * the other connections bound to it, which make a port unusable with no owner to show.
  */
 export function whoHolds(port: number, options: WhoHoldsOptions = {}): Promise<PortHolders> {
-  return findHolders(port, options, 'family');
+  return findHolders(port, options);
 }
 
 /**
  * Internal: {@link whoHolds} with the Linux owner search chosen (a kill uses `first`, which
- * names one holder per socket) and, optionally, the process tree read already.
+ * names one holder per socket), the process tree if read already, and where to note the
+ * holders' fds.
  */
 export async function findHolders(
   port: number,
   options: WhoHoldsOptions,
-  search: OwnerSearch,
-  tree?: ProcessTree,
+  owners: OwnerScanOptions = {},
 ): Promise<PortHolders> {
   validatePort(port);
   const { full, ...scanOptions } = options;
   if (!full) {
-    const fast = await scanPlatform({ udp: true, ...scanOptions, port }, false, search, tree);
+    const fast = await scanPlatform({ udp: true, ...scanOptions, port }, false, owners);
     const listeners = fast.listeners.filter((l) => l.port === port);
     if (listeners.length > 0) {
       const status = decideHoldStatus(listeners, 0, 0);
       return { port, status, listeners, timeWait: 0, connections: [], connectionsCounted: false };
     }
   }
-  const scan = await scanPlatform({ udp: true, ...scanOptions, port }, true, search, tree);
+  const scan = await scanPlatform({ udp: true, ...scanOptions, port }, true, owners);
   let timeWait = 0;
   const connections: PortConnection[] = [];
   for (const row of scan.rows) {

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
+import { identifyProcess } from '../../src/ports/process-liveness.js';
 import { readableCopy } from './readable-copy.js';
 
 /** What a listening fixture printed when ready. */
@@ -76,4 +77,17 @@ export async function startFixture(
 export async function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   await once(child, 'exit');
+}
+
+/**
+ * Whether `pid` ends (a zombie counts as ended) within `timeoutMs`. A kill returns once the
+ * port is free, which a holder's exit follows by a few ms.
+ */
+export async function endsSoon(pid: number, timeoutMs = 2_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (identifyProcess(pid) !== undefined) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return true;
 }

@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { type KillPortOptions, killPort, whoHolds } from '../../src/index.js';
 import { identifyProcess } from '../../src/ports/process-liveness.js';
-import { startFixture } from '../helpers/fixtures.js';
+import { endsSoon, startFixture } from '../helpers/fixtures.js';
 import { listenHere } from '../helpers/servers.js';
 
 const gone = (pid: number) => identifyProcess(pid) === undefined;
@@ -47,7 +47,22 @@ describe('killPort', () => {
     expect(result.targets.map((t) => t.pid)).toEqual([fixture.pid]);
     expect(result.escalated).toEqual([]);
     expect(result.freed).toBe(true);
-    expect(gone(fixture.pid)).toBe(true);
+    expect(await endsSoon(fixture.pid)).toBe(true);
+  });
+
+  it('returns once a draining server closed its listener, without waiting for its exit or sending SIGKILL', async () => {
+    const fixture = await startFixture('listen.mjs', ['127.0.0.1', '0', '--drain', '30000']);
+    onTestFinished(() => {
+      try {
+        process.kill(fixture.pid, 'SIGKILL');
+      } catch {}
+    });
+    const result = await killPort(fixture.port, { timeoutMs: 2_000 });
+    expect(result.freed).toBe(true);
+    expect(result.escalated).toEqual([]);
+    expect(result.exiting).toEqual([fixture.pid]);
+    expect(gone(fixture.pid)).toBe(false);
+    expect((await whoHolds(fixture.port)).status).toBe('free');
   });
 
   it('sends SIGKILL after the timeout to a listener that ignores SIGTERM', async () => {
@@ -60,7 +75,7 @@ describe('killPort', () => {
     expect(result.escalated).toEqual([fixture.pid]);
     expect(result.freed).toBe(true);
     expect(events).toContain('escalate');
-    expect(gone(fixture.pid)).toBe(true);
+    expect(await endsSoon(fixture.pid)).toBe(true);
   });
 
   it('signals every pid sharing the socket', async () => {
@@ -70,7 +85,7 @@ describe('killPort', () => {
       [fixture.pid, fixture.sharedWith].sort(),
     );
     expect(result.freed).toBe(true);
-    expect(gone(fixture.sharedWith!)).toBe(true);
+    expect(await endsSoon(fixture.sharedWith!)).toBe(true);
   });
 
   it('stops siblings that share a socket their parent closed, leaving the parent', async () => {
@@ -79,8 +94,8 @@ describe('killPort', () => {
     const result = await killPort(fixture.port, { timeoutMs: 2_000 });
     expect(result.targets.map((t) => t.pid).sort()).toEqual([first, second].sort());
     expect(result.freed).toBe(true);
-    expect(gone(first!)).toBe(true);
-    expect(gone(second!)).toBe(true);
+    expect(await endsSoon(first!)).toBe(true);
+    expect(await endsSoon(second!)).toBe(true);
     expect(gone(fixture.pid)).toBe(false);
   });
 
@@ -129,7 +144,7 @@ describe('killPort', () => {
     expect(successor).toBeDefined();
     expect(successor).not.toBe(fixture.pid);
     expect(gone(successor!)).toBe(false);
-    expect(gone(fixture.pid)).toBe(true);
+    expect(await endsSoon(fixture.pid)).toBe(true);
   });
 
   it('stops the holder of a port held only by a connection, with its tree, and refuses an ancestor', async () => {
@@ -143,7 +158,7 @@ describe('killPort', () => {
       [fixture.pid, 'holder'],
       [fixture.children[0], 'descendant'],
     ]);
-    expect(gone(fixture.pid)).toBe(true);
+    expect(await endsSoon(fixture.pid)).toBe(true);
   });
 
   it('takes the process tree of a holder with it', async () => {

@@ -90,6 +90,19 @@ describe('findSocketOwners', () => {
     ]);
   });
 
+  it('notes the fd at which each holder it found keeps a wanted socket', () => {
+    const fds = new Map<number, Map<string, number>>();
+    findSocketOwners(new Set([5000, 6000]), tree(), 'family', undefined, undefined, fds);
+    expect(Object.fromEntries([...fds].map(([pid, at]) => [pid, Object.fromEntries(at)]))).toEqual({
+      200: { 3: 5000, 4: 6000 },
+      201: { 3: 5000 },
+      202: { 9: 5000 },
+    });
+    const first = new Map<number, Map<string, number>>();
+    findSocketOwners(new Set([5000]), tree(), 'first', undefined, undefined, first);
+    expect([...first.keys()]).toEqual([300]);
+  });
+
   it('first reads the newest processes first and stops once each socket has a holder', () => {
     expect(findSocketOwners(new Set([5000]), tree(), 'first').owners.get(5000)).toEqual([300]);
     // 6000 only the oldest holds: every holder of 5000 met on the way is kept.

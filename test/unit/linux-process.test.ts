@@ -20,6 +20,7 @@ describe('parseProcStat', () => {
       ppid: 1,
       session: 13350,
       startTime: 94254,
+      threads: 1,
       kernelThread: false,
     });
   });

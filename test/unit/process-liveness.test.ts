@@ -33,4 +33,21 @@ describe('identifyProcess of this process', () => {
     );
     expect(identifyProcess(1, procRoot)).toBeUndefined(); // a zombie is gone
   });
+
+  it('counts a zombie main thread as running while its other threads still exit', () => {
+    const procRoot = mkdtempSync(join(tmpdir(), 'portier-liveness-'));
+    onTestFinished(() => rmSync(procRoot, { recursive: true, force: true }));
+    mkdirSync(join(procRoot, '9'));
+    // Field 20, num_threads, is 3: two threads still hold the process's files.
+    writeFileSync(
+      join(procRoot, '9', 'stat'),
+      '9 (node) Z 1 9 9 0 -1 0 0 0 0 0 0 0 0 0 20 0 3 0 7 0 0\n',
+    );
+    expect(identifyProcess(9, procRoot)).toEqual({ pid: 9, startTime: 7 });
+    writeFileSync(
+      join(procRoot, '9', 'stat'),
+      '9 (node) Z 1 9 9 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 7 0 0\n',
+    );
+    expect(identifyProcess(9, procRoot)).toBeUndefined();
+  });
 });

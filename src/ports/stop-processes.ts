@@ -1,0 +1,193 @@
+import { readlinkSync } from 'node:fs';
+import { PortierError } from '../errors.js';
+import type { SocketFds } from '../sockets/linux-fd-scan.js';
+import { readProcStat } from '../sockets/linux-process.js';
+import { identifyProcess } from './process-liveness.js';
+
+/** Grace period between the stop signal and SIGKILL, in ms. */
+export const DEFAULT_KILL_TIMEOUT_MS = 5_000;
+/** How long to wait for SIGKILL to take effect before reporting survivors, in ms. */
+const SIGKILL_WAIT_MS = 2_000;
+/**
+ * For this long after a signal, in ms, the wait checks every {@link FINE_POLL_STEP_MS},
+ * blocking: a cooperative server closes its socket within about half a ms of SIGTERM, and a
+ * timer cannot wake sooner than 1 ms. Bounded so a library caller's event loop is held no
+ * longer than a scan would hold it.
+ */
+const FINE_POLL_MS = 5;
+const FINE_POLL_STEP_MS = 0.1;
+/** Then every ms until this long after the signal, in ms, then less often (up to 50 ms). */
+const FAST_POLL_MS = 50;
+
+/** Progress of a kill, for a live display. */
+export type KillEvent =
+  | { type: 'signal'; pid: number; signal: NodeJS.Signals }
+  | { type: 'exited'; pid: number }
+  | { type: 'escalate'; pids: number[] };
+
+/** How {@link stopAll} signals and what it reports. */
+export interface StopOptions {
+  /** First signal. Default `SIGTERM`. */
+  signal?: NodeJS.Signals;
+  /** Wait this long before SIGKILL, in ms. Default {@link DEFAULT_KILL_TIMEOUT_MS}. */
+  timeoutMs?: number;
+  /** Sends a signal; default `process.kill`. */
+  sendSignal?: (pid: number, signal: NodeJS.Signals) => void;
+  onEvent?: (event: KillEvent) => void;
+}
+
+/** What {@link stopAll} saw. */
+export interface StopOutcome {
+  /** Pids that needed SIGKILL. */
+  escalated: number[];
+  /**
+   * Pids still running once every one of them had closed its copy of the port's sockets and
+   * the table no longer listed the port: shutting down, not holding it, so not sent SIGKILL.
+   */
+  exiting: number[];
+  /** Set when the table was read at that moment: the port was not listed. */
+  listed?: false;
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * True once `pid` holds none of the sockets `socketFds` recorded for it: each fd is closed or
+ * names another file now (the process closed its copy, or exited). False when none are
+ * recorded, when a link cannot be read for another reason than its absence, and while the
+ * main thread is a zombie: its fd table reads empty then, though the threads still exiting
+ * hold the files until the last one is gone.
+ */
+export function releasedSockets(pid: number, socketFds: SocketFds, procRoot = '/proc'): boolean {
+  const fds = socketFds.get(pid);
+  if (!fds || fds.size === 0) return false;
+  // A closed fd is the expected answer: no stack trace for it.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    for (const [fd, inode] of fds) {
+      let link: string;
+      try {
+        link = readlinkSync(`${procRoot}/${pid}/fd/${fd}`);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        return false;
+      }
+      if (link === `socket:[${inode}]`) return false;
+    }
+    return readProcStat(pid, procRoot)?.state !== 'Z';
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+}
+
+/**
+ * Waits until none of `pids` runs (zombies count as gone), or until every one still running
+ * has `released` the port, or until `deadline` (epoch ms). Returns those still running and
+ * whether the wait ended on their release.
+ */
+async function waitForStop(
+  pids: readonly number[],
+  deadline: number,
+  procRoot: string,
+  onExit: (pid: number) => void,
+  released?: (pid: number) => boolean,
+): Promise<{ running: number[]; releasedAll: boolean }> {
+  const started = Date.now();
+  let running = [...pids];
+  let delayMs = 1;
+  for (let polls = 0; ; polls++) {
+    running = running.filter((pid) => {
+      const alive = identifyProcess(pid, procRoot) !== undefined;
+      if (!alive) onExit(pid);
+      return alive;
+    });
+    if (running.length === 0) return { running, releasedAll: false };
+    if (released && running.every(released)) return { running, releasedAll: true };
+    const now = Date.now();
+    if (now >= deadline) return { running, releasedAll: false };
+    if (polls * FINE_POLL_STEP_MS < FINE_POLL_MS) {
+      Atomics.wait(pause, 0, 0, FINE_POLL_STEP_MS);
+      continue;
+    }
+    await sleep(Math.min(delayMs, Math.max(1, deadline - now)));
+    // Every ms while a cooperative process is likely exiting (one stat read each), then less
+    // often for one that takes its time.
+    if (now - started >= FAST_POLL_MS) delayMs = Math.min(delayMs * 2, 50);
+  }
+}
+
+/**
+ * Sends `signal` to each pid. ESRCH (gone already) is skipped; EPERM is
+ * `KILL_PERMISSION_DENIED`, naming `port`.
+ */
+export function signalAll(
+  targets: readonly number[],
+  signal: NodeJS.Signals,
+  options: StopOptions,
+  port: number,
+): void {
+  const send = options.sendSignal ?? ((pid: number, sig: NodeJS.Signals) => process.kill(pid, sig));
+  for (const pid of targets) {
+    try {
+      send(pid, signal);
+      options.onEvent?.({ type: 'signal', pid, signal });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ESRCH') continue; // already gone: that is the goal
+      if (code === 'EPERM') {
+        throw new PortierError(
+          'KILL_PERMISSION_DENIED',
+          `Not allowed to signal pid ${pid} holding port ${port}: it belongs to another user.`,
+          {
+            pid,
+            port,
+            hint: `Run \`sudo portier kill ${port}\`, or ask the process owner to stop it.`,
+          },
+        );
+      }
+      throw error;
+    }
+  }
+}
+
+/** Where {@link stopAll} looks to see the port released. */
+export interface ReleaseWatch {
+  /** The holders' fds of the port's sockets, as the search found them. */
+  socketFds: SocketFds;
+  /** Whether the socket table still lists the port (read once every process let go). */
+  stillListed: () => boolean;
+}
+
+/**
+ * Sends the signal to `pids`, waits, sends SIGKILL to those still running after the timeout
+ * and waits for them too. With `watch`, the wait also ends once every process still running
+ * has closed its copy of the port's sockets and the table confirms the port is free: a server
+ * takes a few ms more to exit than to close its socket, and one that drains its connections
+ * may take far longer; neither holds the port. If the table still lists the port (a copy the
+ * search did not see), the wait goes on for the processes to exit.
+ */
+export async function stopAll(
+  pids: readonly number[],
+  options: StopOptions,
+  port: number,
+  procRoot: string,
+  watch?: ReleaseWatch,
+): Promise<StopOutcome> {
+  const onExit = (pid: number) => options.onEvent?.({ type: 'exited', pid });
+  signalAll(pids, options.signal ?? 'SIGTERM', options, port);
+  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_KILL_TIMEOUT_MS);
+  const released = watch && ((pid: number) => releasedSockets(pid, watch.socketFds, procRoot));
+  let { running, releasedAll } = await waitForStop(pids, deadline, procRoot, onExit, released);
+  if (releasedAll) {
+    if (!watch!.stillListed()) return { escalated: [], exiting: running, listed: false };
+    ({ running } = await waitForStop(running, deadline, procRoot, onExit));
+  }
+  if (running.length > 0) {
+    options.onEvent?.({ type: 'escalate', pids: running });
+    signalAll(running, 'SIGKILL', options, port);
+    await waitForStop(running, Date.now() + SIGKILL_WAIT_MS, procRoot, onExit);
+  }
+  return { escalated: running, exiting: [] };
+}

@@ -1,0 +1,53 @@
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { releasedSockets } from '../../src/ports/stop-processes.js';
+import type { SocketFds } from '../../src/sockets/linux-fd-scan.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+/** A proc root where pid 42's fd table holds `links` (fd → link text). */
+function procWith(links: Record<string, string>): string {
+  const root = tempDir();
+  mkdirSync(join(root, '42', 'fd'), { recursive: true });
+  for (const [fd, link] of Object.entries(links)) symlinkSync(link, join(root, '42', 'fd', fd));
+  return root;
+}
+
+const watching = (fds: Record<string, number>): SocketFds =>
+  new Map([[42, new Map(Object.entries(fds))]]);
+
+describe('releasedSockets', () => {
+  it('is false while a recorded fd still names its socket', () => {
+    const root = procWith({ '3': 'socket:[5000]', '4': 'socket:[6000]' });
+    expect(releasedSockets(42, watching({ '3': 5000, '4': 6000 }), root)).toBe(false);
+  });
+
+  it('is false while any one of several recorded fds still names its socket', () => {
+    const root = procWith({ '4': 'socket:[6000]' });
+    expect(releasedSockets(42, watching({ '3': 5000, '4': 6000 }), root)).toBe(false);
+  });
+
+  it('is true once every recorded fd is closed, or reused for another file', () => {
+    const root = procWith({ '4': '/dev/null', '5': 'socket:[7000]' });
+    expect(releasedSockets(42, watching({ '3': 5000, '4': 6000 }), root)).toBe(true);
+  });
+
+  it('is false while the main thread is a zombie, whose fd table reads empty', () => {
+    const root = procWith({});
+    writeFileSync(
+      join(root, '42', 'stat'),
+      '42 (node) Z 1 42 42 0 -1 0 0 0 0 0 0 0 0 0 20 0 3 0 7 0 0\n',
+    );
+    expect(releasedSockets(42, watching({ '3': 5000 }), root)).toBe(false);
+  });
+
+  it('is true once the process and its fd table are gone', () => {
+    expect(releasedSockets(42, watching({ '3': 5000 }), tempDir())).toBe(true);
+  });
+
+  it('is false for a process with nothing recorded: only its exit can be seen', () => {
+    const root = procWith({});
+    expect(releasedSockets(42, new Map(), root)).toBe(false);
+    expect(releasedSockets(42, new Map([[42, new Map()]]), root)).toBe(false);
+  });
+});
