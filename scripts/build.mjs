@@ -38,6 +38,20 @@ const lazyCommands = {
   },
 };
 
+/**
+ * Leaves the CLI's import of the bundle loader to run time, as `./loader.cjs`: bin/portier.cjs
+ * loads that file first and the CLI bundle through it, and both must share one loader.
+ */
+const sharedLoader = {
+  name: 'shared-loader',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/bundle-loader\.js$/ }, () => ({
+      path: './loader.cjs',
+      external: true,
+    }));
+  },
+};
+
 const commands = readdirSync('src/cli/commands')
   .filter((f) => f.endsWith('.ts'))
   .map((f) => f.slice(0, -3));
@@ -60,7 +74,12 @@ await Promise.all([
     ...cjs,
     entryPoints: { cli: 'src/cli/main.ts' },
     outdir: 'dist',
-    plugins: [lazyCommands],
+    plugins: [lazyCommands, sharedLoader],
+  }),
+  build({
+    ...cjs,
+    entryPoints: { loader: 'src/cli/bundle-loader.ts' },
+    outdir: 'dist',
   }),
   build({
     ...cjs,

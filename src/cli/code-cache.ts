@@ -135,14 +135,27 @@ interface Compiled {
   header: string;
 }
 
+/** Options of {@link createBundleLoader}. */
+export interface BundleLoaderOptions {
+  /**
+   * Modules loaded already, by absolute path (the loader's own bundle): a bundle requiring
+   * one of them gets that instance, not a second copy.
+   */
+  loaded?: ReadonlyMap<string, unknown>;
+}
+
 /**
  * A loader that compiles with the cache in `cacheDir` (no cache when undefined). A bundle's
  * `require` of another `.cjs` file by relative path loads it the same way; anything else is
  * Node's own `require`. Problems with the cache (unreadable, corrupt, stale) only mean
  * compiling without it.
  */
-export function createBundleLoader(wanted: string | undefined): BundleLoader {
+export function createBundleLoader(
+  wanted: string | undefined,
+  options: BundleLoaderOptions = {},
+): BundleLoader {
   const modules = new Map<string, { exports: unknown }>();
+  for (const [file, exports] of options.loaded ?? []) modules.set(file, { exports });
   const stale: Compiled[] = [];
   const stats = { hits: 0, misses: 0 };
   let cacheDir = wanted;

@@ -73,6 +73,14 @@ describe('createBundleLoader', () => {
     expect(loader.stats).toEqual({ hits: 0, misses: 2 });
   });
 
+  it('hands a bundle the instance it was given of a module loaded already (the loader itself)', () => {
+    const { main, sub, cacheDir } = bundles();
+    const loaderItself = { value: 7, twice: () => 0 };
+    const loader = createBundleLoader(cacheDir, { loaded: new Map([[sub, loaderItself]]) });
+    expect((loader.load(main) as Main).sub).toBe(loaderItself);
+    expect(loader.stats).toEqual({ hits: 0, misses: 1 });
+  });
+
   it('keeps line numbers in stack traces', () => {
     const { main, cacheDir } = bundles();
     const exported = createBundleLoader(cacheDir).load(main) as Main;
