@@ -12,48 +12,65 @@ function rowState(line: string): string | undefined {
 
 const COLON = 58;
 const SPACE = 32;
+const NEWLINE = 10;
+/** The bytes of PROC_STATE_LISTEN, `0A`. */
+const LISTEN_BYTES = [PROC_STATE_LISTEN.charCodeAt(0), PROC_STATE_LISTEN.charCodeAt(1)] as const;
 
 /**
- * The state of the row `text[start, end)` read where the kernel's fixed-width layout puts it
- * (`%4d: %08X:%04X %08X:%04X %02X`, 32 hex digits per IPv6 address), or undefined when the
- * line does not have that layout (the header). Cheaper than splitting every row in a CLI
- * process that runs before the JIT warms up; {@link rowState} reads whatever else.
+ * Whether the row `bytes[start, end)` is a LISTEN row, read where the kernel's fixed-width
+ * layout puts the state (`%4d: %08X:%04X %08X:%04X %02X`, 32 hex digits per IPv6 address);
+ * undefined when the line does not have that layout (the header), for {@link rowState}.
+ * Reading bytes in place spares a CLI process, before the JIT warms up, a string per row.
  */
-function fixedState(text: string, start: number, end: number): string | undefined {
-  const colon = text.indexOf(':', start);
+function isListenRow(bytes: Buffer, start: number, end: number): boolean | undefined {
+  const colon = bytes.indexOf(COLON, start);
   if (colon < 0 || colon >= end) return undefined;
-  const hexDigits = text.charCodeAt(colon + 10) === COLON ? 8 : 32;
+  const hexDigits = bytes[colon + 10] === COLON ? 8 : 32;
   const at = colon + 2 * (hexDigits + 6) + 2;
-  if (at + 2 >= end || text.charCodeAt(at - 1) !== SPACE || text.charCodeAt(at + 2) !== SPACE)
-    return undefined;
-  return text.slice(at, at + 2);
+  if (at + 2 >= end || bytes[at - 1] !== SPACE || bytes[at + 2] !== SPACE) return undefined;
+  return bytes[at] === LISTEN_BYTES[0] && bytes[at + 1] === LISTEN_BYTES[1];
 }
 
 /**
  * Reads the text of a /proc/net/tcp{,6} file only as far as its listeners go. The kernel lists
  * the listening hash before the established one, and generates the file as it is read, so
  * stopping at the first row that is not LISTEN skips the cost of formatting every connection
- * (thousands of rows on a busy machine) — the table of listeners is exact all the same.
+ * (thousands of rows on a busy machine) — the table of listeners is exact all the same. The
+ * bytes are gathered in one buffer and decoded once: appending each chunk to a string made
+ * every search for a line end copy the whole text again.
  */
 export function readListenSection(path: string): string {
   const fd = openSync(path, 'r');
   try {
-    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-    let text = '';
-    let scanned = 0; // text before this offset holds only complete LISTEN rows or the header
+    let bytes = Buffer.allocUnsafe(4 * CHUNK_BYTES);
+    let length = 0;
+    let scanned = 0; // bytes before this offset hold only complete LISTEN rows or the header
     for (;;) {
-      const n = readSync(fd, buffer, 0, CHUNK_BYTES, null);
-      if (n === 0) return text;
-      text += buffer.toString('latin1', 0, n);
-      let end = text.indexOf('\n', scanned);
-      while (end >= 0) {
-        const state = fixedState(text, scanned, end) ?? rowState(text.slice(scanned, end));
-        if (state !== undefined && state !== PROC_STATE_LISTEN) return text.slice(0, scanned);
+      if (bytes.length - length < CHUNK_BYTES) {
+        const grown = Buffer.allocUnsafe(2 * bytes.length);
+        bytes.copy(grown, 0, 0, length);
+        bytes = grown;
+      }
+      const n = readSync(fd, bytes, length, CHUNK_BYTES, null);
+      if (n === 0) return bytes.toString('latin1', 0, length);
+      length += n;
+      let end = bytes.indexOf(NEWLINE, scanned);
+      while (end >= 0 && end < length) {
+        const listen =
+          isListenRow(bytes, scanned, end) ??
+          rowIsListenByFields(bytes.toString('latin1', scanned, end));
+        if (listen === false) return bytes.toString('latin1', 0, scanned);
         scanned = end + 1;
-        end = text.indexOf('\n', scanned);
+        end = bytes.indexOf(NEWLINE, scanned);
       }
     }
   } finally {
     closeSync(fd);
   }
+}
+
+/** {@link rowState} as a LISTEN test: undefined for a header or a partial line. */
+function rowIsListenByFields(line: string): boolean | undefined {
+  const state = rowState(line);
+  return state === undefined ? undefined : state === PROC_STATE_LISTEN;
 }

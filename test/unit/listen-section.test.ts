@@ -52,4 +52,22 @@ describe('readListenSection', () => {
     const lines = [TCP_HEADER, tcpLine(0, '0100007F:E0E5', '00000000:0000', '0A', 0, 1)];
     expect(readListenSection(table([...lines, odd]))).toBe(`${lines.join('\n')}\n`);
   });
+
+  it('reads a section longer than its buffer, rows split across reads included', () => {
+    // ~500 rows of ~150 bytes: many 8 KB reads, and a buffer grown twice.
+    const lines = [TCP_HEADER];
+    for (let i = 0; i < 500; i++)
+      lines.push(
+        tcpLine(
+          i,
+          `0100007F:${(1000 + i).toString(16).toUpperCase().padStart(4, '0')}`,
+          '00000000:0000',
+          '0A',
+          0,
+          i + 1,
+        ),
+      );
+    const rest = [tcpLine(500, '0100007F:E0E5', '0100007F:9C41', '01', 0, 9999)];
+    expect(readListenSection(table([...lines, ...rest]))).toBe(`${lines.join('\n')}\n`);
+  });
 });
