@@ -170,7 +170,7 @@ function searchFamilies(
   const all = listPids(procRoot);
   const pids = family ? all.filter((pid) => !treeNow().kernelThreads.has(pid)) : all;
   // The server a kill is asked to stop was most often started last.
-  if (!family) pids.sort((a, b) => b - a);
+  if (!family) sortNewestFirst(pids, process.pid);
   for (const pid of pids) {
     const cursor = openFdCursor(pid, procRoot);
     if (!cursor) continue;
@@ -204,6 +204,21 @@ function searchFamilies(
     if (cursor) readFdLinks(pid, cursor, found, { below: SKIM_FDS });
   }
   return sorted(found.owners);
+}
+
+/** Above every pid Linux hands out (PID_MAX_LIMIT, 2^22 on 64-bit). */
+const PID_SPACE = 4_194_304;
+
+/**
+ * Sorts `pids` from the most recently started down, as Linux hands them out: increasing from
+ * the last one given, wrapping to the bottom past `pid_max` (32768 on many machines, soon
+ * reached on a busy one). So the order runs down from `self` (just started) and, past the
+ * wrap, down from the top: a process with a larger pid than `self` is older than every one
+ * below it. Only a process that outlived a whole round of pids is placed as if younger.
+ */
+export function sortNewestFirst(pids: number[], self: number): number[] {
+  const age = (pid: number) => (pid <= self ? self - pid : self - pid + PID_SPACE);
+  return pids.sort((a, b) => age(a) - age(b));
 }
 
 function sorted(owners: Map<number, number[]>): FdScanResult {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findSocketOwners } from '../../src/sockets/linux-owner-search.js';
+import { findSocketOwners, sortNewestFirst } from '../../src/sockets/linux-owner-search.js';
 import { createFakeProc, type FakeProcess } from '../helpers/fake-proc.js';
 
 // pid → ppid: 1 ← 100 (shell) ← 200 (server master) ← 201, 202 (workers); 1 ← 300 (unrelated)
@@ -246,5 +246,19 @@ describe('findSocketOwners', () => {
     expect(owners.get(6000)).toEqual([200, 201]);
     expect(owners.get(6001)).toEqual([200, 201]);
     expect(owners.get(7000)).toEqual([300]);
+  });
+});
+
+describe('sortNewestFirst', () => {
+  it('runs down from this process, then down from the top past the wrap of pids', () => {
+    // pid_max 32768 wrapped: 30000 and 20000 were handed out before 100, 14000 and 14770.
+    const pids = [1, 100, 14770, 14000, 20000, 30000, 14775, 31692];
+    expect(sortNewestFirst(pids, 14775)).toEqual([
+      14775, 14770, 14000, 100, 1, 31692, 30000, 20000,
+    ]);
+  });
+
+  it('is plain descending order when nothing wrapped', () => {
+    expect(sortNewestFirst([3, 10, 7, 1], 12)).toEqual([10, 7, 3, 1]);
   });
 });
