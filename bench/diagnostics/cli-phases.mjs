@@ -45,7 +45,7 @@ export function runCliPhases({ root, runs }) {
     processes,
     marks: {
       'cold ls: Node start-up until the first line of the script': coldLs.bootMs,
-      'cold ls: require(dist/cli.cjs)': coldLs.requireMs,
+      'cold ls: load the CLI (dist/loader.cjs, then cli.cjs via the code cache)': coldLs.requireMs,
       "cold ls: main(['ls']) (scan + render + write)": coldLs.mainMs,
       'library: import(dist/index.js)': coldScan.importMs,
       'library: 1st listListeners() in a fresh process': coldScan.firstMs,

@@ -5,7 +5,8 @@
 // code cache written for the next run when this one missed it.
 'use strict';
 const bootMs = performance.now(); // process start → this line: Node's own start-up
-const { main } = require(`${process.argv[2]}/dist/cli.cjs`);
+// As bin/portier.cjs does: the bundle loader, then the CLI bundle through the code cache.
+const { main } = require(`${process.argv[2]}/dist/loader.cjs`).loadBundle('cli.cjs');
 const requireMs = performance.now() - bootMs;
 const start = performance.now();
 const args = process.argv.length > 3 ? process.argv.slice(3) : ['ls'];

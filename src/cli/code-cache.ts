@@ -119,7 +119,10 @@ function pruneOld(dir: string): void {
   }
 }
 
-/** Loads CommonJS bundles (a command's bundle and any `.cjs` it requires) through the cache. */
+/**
+ * Loads CommonJS bundles (a command's bundle and any `.cjs` it requires) through the cache.
+ * Bundles are read as latin1: they must be ASCII, as the build makes portier's.
+ */
 export interface BundleLoader {
   /** The exports of the bundle at `file` (absolute), compiled once per process. */
   load(file: string): unknown;
@@ -172,7 +175,10 @@ export function createBundleLoader(
     let header: string;
     try {
       header = cacheHeader(fstatSync(fd));
-      source = readFileSync(fd, 'utf8');
+      // The build escapes every non-ASCII character (scripts/build.mjs): read as latin1, the
+      // text is exact and a one-byte string, half the size of the two-byte one utf8 would
+      // make of a file with a single `…` in a comment.
+      source = readFileSync(fd, 'latin1');
     } finally {
       closeSync(fd);
     }

@@ -23,6 +23,8 @@ const FAST_POLL_MS = 50;
 export type KillEvent =
   | { type: 'signal'; pid: number; signal: NodeJS.Signals }
   | { type: 'exited'; pid: number }
+  /** The port is free while these pids, their sockets closed, still shut down. */
+  | { type: 'released'; pids: number[] }
   | { type: 'escalate'; pids: number[] };
 
 /** How {@link stopAll} signals and what it reports. */
@@ -181,7 +183,10 @@ export async function stopAll(
   const released = watch && ((pid: number) => releasedSockets(pid, watch.socketFds, procRoot));
   let { running, releasedAll } = await waitForStop(pids, deadline, procRoot, onExit, released);
   if (releasedAll) {
-    if (!watch!.stillListed()) return { escalated: [], exiting: running, listed: false };
+    if (!watch!.stillListed()) {
+      options.onEvent?.({ type: 'released', pids: running });
+      return { escalated: [], exiting: running, listed: false };
+    }
     ({ running } = await waitForStop(running, deadline, procRoot, onExit));
   }
   if (running.length > 0) {

@@ -9,6 +9,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertCliBuilt, runCli } from '../helpers/cli.js';
 
@@ -36,6 +37,22 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 describe('the CLI code cache', () => {
+  it('loads bundles the build made pure ASCII, so latin1 reads them exactly', () => {
+    const dist = fileURLToPath(new URL('../../dist', import.meta.url));
+    const bundles = [
+      ...readdirSync(dist).map((f) => join(dist, f)),
+      ...readdirSync(join(dist, 'commands')).map((f) => join(dist, 'commands', f)),
+    ].filter((f) => f.endsWith('.cjs'));
+    expect(bundles.length).toBeGreaterThan(10);
+    for (const file of bundles) {
+      const bytes = readFileSync(file);
+      expect(
+        bytes.findIndex((b) => b > 0x7f),
+        file,
+      ).toBe(-1);
+    }
+  });
+
   it('is written by the first run and used, unchanged, by the next', async () => {
     const state = stateDir();
     const first = await runCli(['port', '80'], { env: { PORTIER_STATE_DIR: state } });
