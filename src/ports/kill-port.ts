@@ -89,8 +89,9 @@ function planFor(
  * Adds to `holders` the processes above them that hold the same sockets, which the `first`
  * search (one holder per socket) leaves out: each holder's parent while it holds one too, so
  * a pre-fork server's master is signalled first with its whole tree, not after its newest
- * worker; and any ancestor of this process, so a kill refuses before sending anything when its
- * own shell or tool shares the socket. Ancestor chains are short, so they are read whole.
+ * worker; and any ancestor of this process below init, so a kill refuses before sending
+ * anything when its own shell or tool shares the socket. Ancestor chains are short, so they
+ * are read whole.
  */
 function addHoldingAncestors(
   holders: PortHolders,
@@ -228,7 +229,10 @@ export async function killPort(port: number, options: KillPortOptions = {}): Pro
   if (acting) {
     family = new ProcessFamily(procRoot);
     // The caller's chain, whatever holds the port: the plan refuses the caller's ancestors.
-    const own = family.ancestorsOf(options.selfPid ?? process.pid);
+    // Init is left to the climb from the holders: it shares a socket with a server it
+    // started (socket activation, a container's init as master) as that server's parent,
+    // and its fd table is often the longest of the chain (251 fds here, systemd's 100–300).
+    const own = family.ancestorsOf(options.selfPid ?? process.pid).filter((pid) => pid > 1);
     addHoldingAncestors(before, family, own, options, socketFds);
   }
   const holders = holdersOf(before, procRoot);
