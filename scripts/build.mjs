@@ -93,9 +93,9 @@ await Promise.all([
 /**
  * Makes the CLI bundles pure ASCII: esbuild escapes every non-ASCII character in code, but the
  * doc comments it keeps may hold some (–, …), and one of them makes Node decode the whole
- * file into a two-byte string. Escaped here (the text of a comment only), the loader reads
- * each bundle as latin1 into a one-byte string: half the memory, and with the rest of a cold
- * `kill` no young-generation collection at all. A test checks the bundles stay ASCII.
+ * file into a two-byte string. Escaped here (the text of a comment only), each bundle is read
+ * into a one-byte string: half the memory, and with the rest of a cold `kill` no
+ * young-generation collection at all. A test checks the bundles stay ASCII.
  */
 function escapeNonAscii(file) {
   const text = readFileSync(file, 'utf8');

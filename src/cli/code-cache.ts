@@ -5,6 +5,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
   statSync,
@@ -121,7 +122,7 @@ function pruneOld(dir: string): void {
 
 /**
  * Loads CommonJS bundles (a command's bundle and any `.cjs` it requires) through the cache.
- * Bundles are read as latin1: they must be ASCII, as the build makes portier's.
+ * An ASCII bundle (the build makes portier's so) is held as a one-byte string.
  */
 export interface BundleLoader {
   /** The exports of the bundle at `file` (absolute), compiled once per process. */
@@ -175,10 +176,10 @@ export function createBundleLoader(
     let header: string;
     try {
       header = cacheHeader(fstatSync(fd));
-      // The build escapes every non-ASCII character (scripts/build.mjs): read as latin1, the
-      // text is exact and a one-byte string, half the size of the two-byte one utf8 would
-      // make of a file with a single `…` in a comment.
-      source = readFileSync(fd, 'latin1');
+      // The build escapes every non-ASCII character (scripts/build.mjs), so this is a
+      // one-byte string, half the size of the two-byte one a single `…` in a comment made.
+      // utf8 is also Node's one-call read (other encodings go through fstat and a read loop).
+      source = readFileSync(fd, 'utf8');
     } finally {
       closeSync(fd);
     }
@@ -188,8 +189,13 @@ export function createBundleLoader(
       try {
         const cacheFd = openSync(cacheFile, 'r');
         try {
-          if (ownedByMe(fstatSync(cacheFd)))
-            cachedData = cachedDataFor(readFileSync(cacheFd), header);
+          const stat = fstatSync(cacheFd);
+          if (ownedByMe(stat)) {
+            // One read of the size fstat gave (readFileSync would fstat again and loop).
+            const bytes = Buffer.allocUnsafe(stat.size);
+            const read = readSync(cacheFd, bytes, 0, stat.size, 0);
+            cachedData = cachedDataFor(bytes.subarray(0, read), header);
+          }
         } finally {
           closeSync(cacheFd);
         }

@@ -47,7 +47,7 @@ export class ProcessFamily {
     for (const tid of threads) {
       let text: string;
       try {
-        text = readFileSync(`${taskDir}/${tid}/children`, 'latin1');
+        text = readFileSync(`${taskDir}/${tid}/children`, 'utf8');
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT' && tid === threads[0])
           return undefined; // no children files on this kernel

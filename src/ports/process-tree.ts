@@ -20,7 +20,7 @@ export interface ProcessTree {
 export function readUptimeTicks(procRoot = '/proc'): number | undefined {
   try {
     // `1234.57 …`: whole seconds and hundredths, read as integers (1234.57 × 100 is 123456.99…).
-    const match = /^(\d+)\.(\d{2})/.exec(readFileSync(`${procRoot}/uptime`, 'latin1'));
+    const match = /^(\d+)\.(\d{2})/.exec(readFileSync(`${procRoot}/uptime`, 'utf8'));
     return match ? Number(match[1]) * 100 + Number(match[2]) : undefined;
   } catch {
     return undefined;

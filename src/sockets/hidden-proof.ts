@@ -43,7 +43,7 @@ export const readerKey = (pid: number, startTime: number) => `${pid}:${startTime
 /** The kernel's boot id, or undefined where it cannot be read (no proof is kept then). */
 export function readBootId(procRoot = '/proc'): string | undefined {
   try {
-    return readFileSync(`${procRoot}/sys/kernel/random/boot_id`, 'latin1').trim() || undefined;
+    return readFileSync(`${procRoot}/sys/kernel/random/boot_id`, 'utf8').trim() || undefined;
   } catch {
     return undefined;
   }

@@ -42,7 +42,8 @@ export function readSocketTable(options: ReadSocketTableOptions = {}): SocketRow
     let text: string;
     try {
       const path = `${procRoot}/net/${table.file}`;
-      text = listenersOnly ? readListenSection(path) : readFileSync(path, 'latin1');
+      // utf8: Node's one-call read (the tables are ASCII; latin1 goes through fstat and a loop).
+      text = listenersOnly ? readListenSection(path) : readFileSync(path, 'utf8');
     } catch {
       continue;
     }
