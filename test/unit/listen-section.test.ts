@@ -70,4 +70,26 @@ describe('readListenSection', () => {
     const rest = [tcpLine(500, '0100007F:E0E5', '0100007F:9C41', '01', 0, 9999)];
     expect(readListenSection(table([...lines, ...rest]))).toBe(`${lines.join('\n')}\n`);
   });
+
+  it('cuts a table the kernel pads (tcp, udp: every line 149 characters) by position', () => {
+    const pad = (line: string) => line.padEnd(149);
+    const lines = [pad(TCP_HEADER)];
+    for (let i = 0; i < 300; i++)
+      lines.push(
+        pad(
+          tcpLine(
+            i,
+            `0100007F:${(2000 + i).toString(16).toUpperCase()}`,
+            '00000000:0000',
+            '0A',
+            0,
+            i + 1,
+          ),
+        ),
+      );
+    const rest = [pad(tcpLine(300, '0100007F:E0E5', '0100007F:9C41', '01', 0, 9999))];
+    expect(readListenSection(table([...lines, ...rest]))).toBe(`${lines.join('\n')}\n`);
+    // Listeners only, the last line cut by no read boundary in particular.
+    expect(readListenSection(table(lines))).toBe(`${lines.join('\n')}\n`);
+  });
 });
