@@ -107,30 +107,54 @@ export function parseProcNet(
   const wantStates = filter.states;
   const wantPortHex =
     filter.port === undefined ? undefined : filter.port.toString(16).toUpperCase().padStart(4, '0');
-  let start = text.indexOf('\n') + 1; // header line
-  while (start > 0 && start < text.length) {
+  const take = (start: number, end: number) => {
+    const row = parseLine(text.slice(start, end), protocol, family, wantStates, wantPortHex);
+    if (row) rows.push(row);
+  };
+  const body = text.indexOf('\n') + 1; // after the header line
+  if (body === 0) return rows;
+  if (wantPortHex !== undefined) {
+    // One port among thousands of rows: the engine finds `:<port hex> ` in the whole text,
+    // and only the lines it is found on are read (as a local or a remote port).
+    const needle = `:${wantPortHex} `;
+    let at = text.indexOf(needle, body);
+    while (at >= 0) {
+      const start = text.lastIndexOf('\n', at) + 1;
+      let end = text.indexOf('\n', at);
+      if (end < 0) end = text.length;
+      take(start, end);
+      at = text.indexOf(needle, end);
+    }
+    return rows;
+  }
+  let start = body;
+  while (start < text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    const line = text.slice(start, end);
+    take(start, end);
     start = end + 1;
-    // One port of thousands of rows: look at its 4 hex digits (the end of the local address,
-    // after the slot's `: `) before splitting the row.
-    if (wantPortHex !== undefined) {
-      const localEnd = line.indexOf(' ', line.indexOf(': ') + 2);
-      if (localEnd < 4 || !line.startsWith(wantPortHex, localEnd - 4)) continue;
-    }
-    const f = fields(line, 10);
-    if (f.length < 10) continue;
-    const local = f[1]!;
-    const state = f[3]!;
-    if (wantStates && !wantStates.includes(state)) continue;
-    const colon = local.indexOf(':');
-    if (colon < 0) continue;
-    if (wantPortHex !== undefined && local.slice(colon + 1) !== wantPortHex) continue;
-    if (!isWellFormed(f, family)) continue;
-    rows.push(toRow(f, protocol, family));
   }
   return rows;
+}
+
+/** One row of the table, if well formed and wanted (state, local port as 4 hex digits). */
+function parseLine(
+  line: string,
+  protocol: Protocol,
+  family: Family,
+  wantStates: readonly string[] | undefined,
+  wantPortHex: string | undefined,
+): SocketRow | undefined {
+  const f = fields(line, 10);
+  if (f.length < 10) return undefined;
+  const local = f[1]!;
+  const state = f[3]!;
+  if (wantStates && !wantStates.includes(state)) return undefined;
+  const colon = local.indexOf(':');
+  if (colon < 0) return undefined;
+  if (wantPortHex !== undefined && local.slice(colon + 1) !== wantPortHex) return undefined;
+  if (!isWellFormed(f, family)) return undefined;
+  return toRow(f, protocol, family);
 }
 
 function toRow(f: string[], protocol: Protocol, family: Family): SocketRow {

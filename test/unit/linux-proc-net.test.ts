@@ -130,6 +130,19 @@ describe('parseProcNet on captured /proc/net/tcp', () => {
   it('finds nothing on a port no row uses', () => {
     expect(parseProcNet(TCP, 'tcp', 'ipv4', { port: 1 })).toEqual([]);
   });
+
+  it('reads a row once when the port is its local and remote port, and a last row cut short', () => {
+    const header = TCP.slice(0, TCP.indexOf('\n') + 1);
+    const self =
+      '   0: 0100007F:1F90 0100007F:1F90 01 00000000:00000000 00:00000000 00000000     0        0 7 1 0000000000000000 20 4 30 10 -1';
+    const last =
+      '   1: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 8 1';
+    const rows = parseProcNet(`${header}${self}\n${last}`, 'tcp', 'ipv4', { port: 8080 });
+    expect(rows.map((r) => [r.inode, r.state])).toEqual([
+      [7, 'ESTABLISHED'],
+      [8, 'LISTEN'],
+    ]);
+  });
 });
 
 describe('parseProcNet on captured /proc/net/tcp6', () => {
