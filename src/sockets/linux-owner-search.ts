@@ -169,7 +169,9 @@ function searchFamilies(
   // Kernel threads (most of the processes on a quiet machine) have no fd table worth opening.
   const all = listPids(procRoot);
   const pids = family ? all.filter((pid) => !treeNow().kernelThreads.has(pid)) : all;
-  // The server a kill is asked to stop was most often started last.
+  // The server a kill is asked to stop was most often started last. The reading process
+  // itself, newest of all, comes last: it holds a socket only if one was handed to it, and
+  // a kill that leaves such a copy behind finds it in its second round and refuses it.
   if (!family) sortNewestFirst(pids, process.pid);
   for (const pid of pids) {
     const cursor = openFdCursor(pid, procRoot);
@@ -215,9 +217,11 @@ const PID_SPACE = 4_194_304;
  * reached on a busy one). So the order runs down from `self` (just started) and, past the
  * wrap, down from the top: a process with a larger pid than `self` is older than every one
  * below it. Only a process that outlived a whole round of pids is placed as if younger.
+ * `self` itself goes last.
  */
 export function sortNewestFirst(pids: number[], self: number): number[] {
-  const age = (pid: number) => (pid <= self ? self - pid : self - pid + PID_SPACE);
+  const age = (pid: number) =>
+    pid === self ? PID_SPACE : pid < self ? self - pid : self - pid + PID_SPACE;
   return pids.sort((a, b) => age(a) - age(b));
 }
 

@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { connect } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { type KillPortOptions, killPort, whoHolds } from '../../src/index.js';
 import { identifyProcess } from '../../src/ports/process-liveness.js';
-import { endsSoon, startFixture } from '../helpers/fixtures.js';
+import { endsSoon, fixturePath, killQuietly, startFixture } from '../helpers/fixtures.js';
 import { listenHere } from '../helpers/servers.js';
 
 const gone = (pid: number) => identifyProcess(pid) === undefined;
@@ -106,6 +108,20 @@ describe('killPort', () => {
     expect(signalled[0]).toBe(fixture.pid);
     expect(result.targets.find((t) => t.pid === fixture.pid)?.role).toBe('holder');
     expect(result.freed).toBe(true);
+  });
+
+  it('refuses, sending nothing, when this process shares the socket with the worker it started', async () => {
+    // The worker is found first (this process is read last), and climbing to its parent
+    // finds this process holding the same listener.
+    const { server, port } = await listenHere('127.0.0.1');
+    const handle = (server as unknown as { _handle: { fd: number } })._handle;
+    const worker = spawn(process.execPath, [fixturePath('listen-fd.mjs')], {
+      stdio: ['ignore', 'pipe', 'inherit', handle.fd],
+    });
+    onTestFinished(() => killQuietly(worker.pid));
+    await once(worker.stdout!, 'data');
+    await expectRefusedSendingNothing(port, process.pid, process.pid);
+    expect(gone(worker.pid!)).toBe(false);
   });
 
   it('refuses, sending nothing, when an ancestor of the caller shares the socket', async () => {

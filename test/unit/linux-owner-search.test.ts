@@ -250,11 +250,11 @@ describe('findSocketOwners', () => {
 });
 
 describe('sortNewestFirst', () => {
-  it('runs down from this process, then down from the top past the wrap of pids', () => {
+  it('runs down from this process, then down from the top past the wrap, this process last', () => {
     // pid_max 32768 wrapped: 30000 and 20000 were handed out before 100, 14000 and 14770.
     const pids = [1, 100, 14770, 14000, 20000, 30000, 14775, 31692];
     expect(sortNewestFirst(pids, 14775)).toEqual([
-      14775, 14770, 14000, 100, 1, 31692, 30000, 20000,
+      14770, 14000, 100, 1, 31692, 30000, 20000, 14775,
     ]);
   });
 
