@@ -93,16 +93,26 @@ await Promise.all([
 /**
  * Makes the CLI bundles pure ASCII: esbuild escapes every non-ASCII character in code, but the
  * doc comments it keeps may hold some (–, …), and one of them makes Node decode the whole
- * file into a two-byte string. Escaped here (the text of a comment only), each bundle is read
- * into a one-byte string: half the memory, and with the rest of a cold `kill` no
- * young-generation collection at all. A test checks the bundles stay ASCII.
+ * file into a two-byte string. Escaped here, each bundle is read into a one-byte string: half
+ * the memory, and with the rest of a cold `kill` no young-generation collection at all. Only
+ * comment lines may hold one: in a regular expression or a raw template the escape would
+ * change the code, so the build stops there instead. A test checks the bundles stay ASCII.
  */
 function escapeNonAscii(file) {
   const text = readFileSync(file, 'utf8');
-  const ascii = text.replace(
-    /[^\0-\x7f]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    if (!/[^\0-\x7f]/.test(line)) return;
+    if (!/^\s*(\/\*|\*|\/\/)/.test(line))
+      throw new Error(
+        `${file}:${i + 1}: a non-ASCII character outside a comment line: ${line.trim()}`,
+      );
+    lines[i] = line.replace(
+      /[^\0-\x7f]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+  });
+  const ascii = lines.join('\n');
   if (ascii !== text) writeFileSync(file, ascii);
 }
 for (const dir of ['dist', 'dist/commands'])

@@ -17,8 +17,7 @@ export { DEFAULT_KILL_TIMEOUT_MS, type KillEvent } from './stop-processes.js';
 /** Options of {@link killPort}; all optional. */
 export interface KillPortOptions extends Omit<ListListenersOptions, 'port'>, StopOptions {
   /**
-   * Grace period before SIGKILL, in ms: for the holders to let go of the port (close their
-   * sockets or exit) and their descendants to exit. Holders found only after the first round
+   * Wait this long for exit before SIGKILL, in ms; holders found only after the first round
    * get the same wait again. Default {@link DEFAULT_KILL_TIMEOUT_MS}.
    */
   timeoutMs?: number;
@@ -39,11 +38,6 @@ export interface KillResult {
   refusals: KillRefusal[];
   /** Pids that needed SIGKILL after the timeout. */
   escalated: number[];
-  /**
-   * Pids that closed their sockets after the signal and were still shutting down when the
-   * kill returned (Linux). The port was free, so they were not waited for or sent SIGKILL.
-   */
-  exiting: number[];
   /** True when no listener holds the port afterwards. */
   freed: boolean;
   /** What holds the port afterwards (TIME_WAIT may remain; harmless for SO_REUSEADDR servers). */
@@ -207,8 +201,11 @@ function startedBeforeNow(procRoot: string): (pid: number) => boolean {
  * process trees, waits up to the timeout, sends SIGKILL to survivors, then checks the port.
  * On Linux it starts from one holder per socket (the newest processes are read first) and,
  * when the port is still held once they exited, stops the holders it missed the same way.
- * Refuses pid 0/1, itself, its ancestors and port forwarders (`KILL_REFUSED`); a hidden owner
- * is `OWNER_NOT_VISIBLE`; another user's process is `KILL_PERMISSION_DENIED`.
+ * Refuses pid 0/1, itself, its ancestors and port forwarders (`KILL_REFUSED`), before sending
+ * anything when such a process is a holder, a holder's parent sharing the socket, or an
+ * ancestor below init sharing it; a copy found only later (handed over a Unix socket) is
+ * refused in the second round, after the first round's holders were signalled. A hidden
+ * owner is `OWNER_NOT_VISIBLE`; another user's process is `KILL_PERMISSION_DENIED`.
  */
 export async function killPort(port: number, options: KillPortOptions = {}): Promise<KillResult> {
   validatePort(port);
@@ -257,7 +254,7 @@ export async function killPort(port: number, options: KillPortOptions = {}): Pro
   if (options.dryRun || plan.targets.length === 0) {
     const after = before;
     const freed = before.listeners.length === 0;
-    return { ...base, ...plan, escalated: [], exiting: [], freed, after };
+    return { ...base, ...plan, escalated: [], freed, after };
   }
   const targets = [...plan.targets];
   const refusals = [...plan.refusals];
@@ -272,9 +269,8 @@ export async function killPort(port: number, options: KillPortOptions = {}): Pro
     watch,
   );
   const { escalated } = first;
-  let { exiting } = first;
-  // Read once here (or by the release watch), the listener section answers both "did the
-  // first round free it" and, most often, "is it free" below.
+  // Read once here (or by the release watch, while the holders exited), the listener section
+  // answers both "did the first round free it" and, most often, "is it free" below.
   const listed = first.listed ?? (!linux || stillListed(port, procRoot));
   if (acting && listed) {
     const done = new Set(targets.map((t) => t.pid));
@@ -295,13 +291,10 @@ export async function killPort(port: number, options: KillPortOptions = {}): Pro
         watch,
       );
       escalated.push(...again.escalated);
-      exiting.push(...again.exiting);
     }
   }
   // Not listed: that reading stands. Listed: it is read again (a second round may have run).
   const after = await waitForRelease(port, options, listed ? undefined : false);
-  // Those that finished shutting down meanwhile are no longer worth a mention.
-  exiting = exiting.filter((pid) => identifyProcess(pid, procRoot) !== undefined);
   const freed = after.listeners.length === 0;
-  return { ...base, targets, refusals, escalated, exiting, freed, after };
+  return { ...base, targets, refusals, escalated, freed, after };
 }

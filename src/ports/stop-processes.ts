@@ -10,9 +10,9 @@ export const DEFAULT_KILL_TIMEOUT_MS = 5_000;
 const SIGKILL_WAIT_MS = 2_000;
 /**
  * For this long after a signal, in ms, the wait checks every {@link FINE_POLL_STEP_MS},
- * blocking: a cooperative server closes its socket within about half a ms of SIGTERM, and a
- * timer cannot wake sooner than 1 ms. Bounded so a library caller's event loop is held no
- * longer than a scan would hold it.
+ * blocking: a cooperative server closes its socket within about half a ms of SIGTERM and
+ * exits ~2 ms later, and a timer cannot wake sooner than 1 ms. Bounded in time, so a library
+ * caller's event loop is held no longer than a scan would hold it.
  */
 const FINE_POLL_MS = 5;
 const FINE_POLL_STEP_MS = 0.1;
@@ -23,7 +23,7 @@ const FAST_POLL_MS = 50;
 export type KillEvent =
   | { type: 'signal'; pid: number; signal: NodeJS.Signals }
   | { type: 'exited'; pid: number }
-  /** The port is free while these pids, their sockets closed, still shut down. */
+  /** The table shows the port free; these pids closed their sockets and are still exiting. */
   | { type: 'released'; pids: number[] }
   | { type: 'escalate'; pids: number[] };
 
@@ -42,12 +42,7 @@ export interface StopOptions {
 export interface StopOutcome {
   /** Pids that needed SIGKILL. */
   escalated: number[];
-  /**
-   * Pids still running once every one of them had closed its copy of the port's sockets and
-   * the table no longer listed the port: shutting down, not holding it, so not sent SIGKILL.
-   */
-  exiting: number[];
-  /** Set when the table was read at that moment: the port was not listed. */
+  /** Set when the table, read once every process had let go of the port, did not list it. */
   listed?: false;
 }
 
@@ -99,7 +94,7 @@ async function waitForStop(
   const started = Date.now();
   let running = [...pids];
   let delayMs = 1;
-  for (let polls = 0; ; polls++) {
+  for (;;) {
     running = running.filter((pid) => {
       const alive = identifyProcess(pid, procRoot) !== undefined;
       if (!alive) onExit(pid);
@@ -109,7 +104,7 @@ async function waitForStop(
     if (released && running.every(released)) return { running, releasedAll: true };
     const now = Date.now();
     if (now >= deadline) return { running, releasedAll: false };
-    if (polls * FINE_POLL_STEP_MS < FINE_POLL_MS) {
+    if (now - started < FINE_POLL_MS) {
       Atomics.wait(pause, 0, 0, FINE_POLL_STEP_MS);
       continue;
     }
@@ -154,7 +149,7 @@ export function signalAll(
   }
 }
 
-/** Where {@link stopAll} looks to see the port released. */
+/** Where {@link stopAll} looks to see the port let go of before its holders are gone. */
 export interface ReleaseWatch {
   /** The holders' fds of the port's sockets, as the search found them. */
   socketFds: SocketFds;
@@ -163,12 +158,12 @@ export interface ReleaseWatch {
 }
 
 /**
- * Sends the signal to `pids`, waits, sends SIGKILL to those still running after the timeout
- * and waits for them too. With `watch`, the wait also ends once every process still running
- * has closed its copy of the port's sockets and the table confirms the port is free: a server
- * takes a few ms more to exit than to close its socket, and one that drains its connections
- * may take far longer; neither holds the port. If the table still lists the port (a copy the
- * search did not see), the wait goes on for the processes to exit.
+ * Sends the signal to `pids`, waits for them to exit, sends SIGKILL to those still running
+ * after the timeout and waits for them too: a server that closed its listener but keeps
+ * serving its open connections (a dev server's HMR socket) is stopped all the same. With
+ * `watch`, the table is read as soon as every process still running has closed its copy of
+ * the port's sockets, while they finish exiting (a Node server needs ~2 ms more), so the
+ * check that the port is free costs the kill no time of its own; a `released` event tells.
  */
 export async function stopAll(
   pids: readonly number[],
@@ -182,10 +177,11 @@ export async function stopAll(
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_KILL_TIMEOUT_MS);
   const released = watch && ((pid: number) => releasedSockets(pid, watch.socketFds, procRoot));
   let { running, releasedAll } = await waitForStop(pids, deadline, procRoot, onExit, released);
+  let listed: false | undefined;
   if (releasedAll) {
     if (!watch!.stillListed()) {
+      listed = false;
       options.onEvent?.({ type: 'released', pids: running });
-      return { escalated: [], exiting: running, listed: false };
     }
     ({ running } = await waitForStop(running, deadline, procRoot, onExit));
   }
@@ -194,5 +190,5 @@ export async function stopAll(
     signalAll(running, 'SIGKILL', options, port);
     await waitForStop(running, Date.now() + SIGKILL_WAIT_MS, procRoot, onExit);
   }
-  return { escalated: running, exiting: [] };
+  return { escalated: running, listed };
 }

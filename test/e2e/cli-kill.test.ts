@@ -23,15 +23,13 @@ describe('portier kill', () => {
     expect(identifyProcess(fixture.pid)).toBeUndefined();
   });
 
-  it('says which holders closed the socket and are still shutting down', async () => {
+  it('stops a holder that closed its listener but keeps running, via SIGKILL after --timeout', async () => {
     const fixture = await startFixture('listen.mjs', ['127.0.0.1', '0', '--drain', '30000']);
-    const run = await runCli(['kill', String(fixture.port), '--yes']);
+    const run = await runCli(['kill', String(fixture.port), '--timeout', '300ms', '--yes']);
     expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`Sent SIGKILL to ${fixture.pid}`);
     expect(run.stdout).toContain(`Port ${fixture.port} is free`);
-    expect(run.stdout).toContain(
-      `Still shutting down, with the port's sockets closed: pid ${fixture.pid}.`,
-    );
-    expect(identifyProcess(fixture.pid)).toBeDefined();
+    expect(identifyProcess(fixture.pid)).toBeUndefined();
   });
 
   it('says when connections the holder closed remain in TIME_WAIT', async () => {

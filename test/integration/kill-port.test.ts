@@ -52,19 +52,19 @@ describe('killPort', () => {
     expect(await endsSoon(fixture.pid)).toBe(true);
   });
 
-  it('returns once a draining server closed its listener, without waiting for its exit or sending SIGKILL', async () => {
+  it('stops a server that closed its listener but keeps draining, with SIGKILL after the timeout', async () => {
+    // The port is seen free as soon as the listener closes; the process is stopped all the
+    // same, as a dev server still serving an old HMR socket must be.
     const fixture = await startFixture('listen.mjs', ['127.0.0.1', '0', '--drain', '30000']);
-    onTestFinished(() => {
-      try {
-        process.kill(fixture.pid, 'SIGKILL');
-      } catch {}
+    const events: string[] = [];
+    const result = await killPort(fixture.port, {
+      timeoutMs: 300,
+      onEvent: (e) => events.push(e.type),
     });
-    const result = await killPort(fixture.port, { timeoutMs: 2_000 });
+    expect(events).toEqual(['signal', 'released', 'escalate', 'signal', 'exited']);
+    expect(result.escalated).toEqual([fixture.pid]);
     expect(result.freed).toBe(true);
-    expect(result.escalated).toEqual([]);
-    expect(result.exiting).toEqual([fixture.pid]);
-    expect(gone(fixture.pid)).toBe(false);
-    expect((await whoHolds(fixture.port)).status).toBe('free');
+    expect(gone(fixture.pid)).toBe(true);
   });
 
   it('sends SIGKILL after the timeout to a listener that ignores SIGTERM', async () => {

@@ -45,10 +45,6 @@ function renderResult(result: KillResult, ctx: CliContext, elapsedMs: number): s
   if (result.dryRun) lines.push('Dry run: nothing was sent.');
   else if (result.freed)
     lines.push(`${ctx.color.green(`Port ${port} is free`)} (${formatDuration(elapsedMs)}).`);
-  if (result.exiting.length > 0)
-    lines.push(
-      `Still shutting down, with the port's sockets closed: pid ${result.exiting.join(', ')}.`,
-    );
   if (!result.dryRun && result.after.timeWait > 0)
     lines.push(
       `${result.after.timeWait} connection(s) remain in TIME_WAIT; servers using SO_REUSEADDR (Node does) can bind now.`,
@@ -76,7 +72,7 @@ export const killCommand: CommandSpec = {
       type: 'string',
       short: 't',
       value: 'DURATION',
-      description: 'grace period to let go of the port before SIGKILL (default 5s)',
+      description: 'grace period before SIGKILL (default 5s)',
     },
     'dry-run': {
       type: 'boolean',
