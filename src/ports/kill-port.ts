@@ -261,13 +261,15 @@ export async function killPort(port: number, options: KillPortOptions = {}): Pro
   const watch: ReleaseWatch | undefined = acting
     ? { socketFds, stillListed: () => stillListed(port, procRoot) }
     : undefined;
-  const first = await stopAll(
-    targets.map((t) => t.pid),
-    options,
-    port,
-    procRoot,
-    watch,
-  );
+  const stop = (round: readonly KillTarget[]) =>
+    stopAll(
+      round.map((t) => t.pid),
+      options,
+      port,
+      procRoot,
+      watch,
+    );
+  const first = await stop(targets);
   const { escalated } = first;
   // Read once here (or by the release watch, while the holders exited), the listener section
   // answers both "did the first round free it" and, most often, "is it free" below.
@@ -283,14 +285,7 @@ export async function killPort(port: number, options: KillPortOptions = {}): Pro
       const heldByRefused = holderRefusals(second, late).length > 0;
       const fresh = heldByRefused ? [] : second.targets.filter((t) => !done.has(t.pid));
       targets.push(...fresh);
-      const again = await stopAll(
-        fresh.map((t) => t.pid),
-        options,
-        port,
-        procRoot,
-        watch,
-      );
-      escalated.push(...again.escalated);
+      escalated.push(...(await stop(fresh)).escalated);
     }
   }
   // Not listed: that reading stands. Listed: it is read again (a second round may have run).

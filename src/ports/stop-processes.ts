@@ -162,8 +162,8 @@ export interface ReleaseWatch {
  * after the timeout and waits for them too: a server that closed its listener but keeps
  * serving its open connections (a dev server's HMR socket) is stopped all the same. With
  * `watch`, the table is read as soon as every process still running has closed its copy of
- * the port's sockets, while they finish exiting (a Node server needs ~2 ms more), so the
- * check that the port is free costs the kill no time of its own; a `released` event tells.
+ * the port's sockets, while they finish exiting (a Node server needs ~2 ms more), instead
+ * of after; a `released` event tells.
  */
 export async function stopAll(
   pids: readonly number[],

@@ -18,36 +18,21 @@ describe('identifyProcess of this process', () => {
     expect(identifyProcess(process.pid, procRoot)).toEqual({ pid: process.pid, startTime: 4242 });
   });
 
-  it('reads another process anew every time', () => {
-    const procRoot = mkdtempSync(join(tmpdir(), 'portier-liveness-'));
-    onTestFinished(() => rmSync(procRoot, { recursive: true, force: true }));
-    mkdirSync(join(procRoot, '1'));
-    writeFileSync(
-      join(procRoot, '1', 'stat'),
-      '1 (init) S 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 7 0 0\n',
-    );
-    expect(identifyProcess(1, procRoot)).toEqual({ pid: 1, startTime: 7 });
-    writeFileSync(
-      join(procRoot, '1', 'stat'),
-      '1 (init) Z 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 7 0 0\n',
-    );
-    expect(identifyProcess(1, procRoot)).toBeUndefined(); // a zombie is gone
-  });
-
-  it('counts a zombie main thread as running while its other threads still exit', () => {
+  // Each step rewrites the stat file of pid 9 and says whether it runs then: a zombie main
+  // thread counts as running while its other threads (num_threads, field 20) still exit, since
+  // they hold the process's files.
+  it.each([
+    ['sleeping', 'S', 1, true],
+    ['a zombie whose two other threads still exit', 'Z', 3, true],
+    ['a zombie alone', 'Z', 1, false],
+  ] as const)('reads another process anew every time: %s', (_what, state, threads, running) => {
     const procRoot = mkdtempSync(join(tmpdir(), 'portier-liveness-'));
     onTestFinished(() => rmSync(procRoot, { recursive: true, force: true }));
     mkdirSync(join(procRoot, '9'));
-    // Field 20, num_threads, is 3: two threads still hold the process's files.
-    writeFileSync(
-      join(procRoot, '9', 'stat'),
-      '9 (node) Z 1 9 9 0 -1 0 0 0 0 0 0 0 0 0 20 0 3 0 7 0 0\n',
-    );
+    const stat = join(procRoot, '9', 'stat');
+    writeFileSync(stat, '9 (node) S 1 9 9 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 7 0 0\n');
     expect(identifyProcess(9, procRoot)).toEqual({ pid: 9, startTime: 7 });
-    writeFileSync(
-      join(procRoot, '9', 'stat'),
-      '9 (node) Z 1 9 9 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 7 0 0\n',
-    );
-    expect(identifyProcess(9, procRoot)).toBeUndefined();
+    writeFileSync(stat, `9 (node) ${state} 1 9 9 0 -1 0 0 0 0 0 0 0 0 0 20 0 ${threads} 0 7 0 0\n`);
+    expect(identifyProcess(9, procRoot)).toEqual(running ? { pid: 9, startTime: 7 } : undefined);
   });
 });
