@@ -20,8 +20,9 @@ const common = {
 };
 
 /**
- * Sends the command table's `./commands/<name>.js` imports to src/cli/command-loader.ts, which
- * requires the command's own bundle at run time through the code cache.
+ * Sends the command table's `./commands/<name>.js` imports to the bundle loader
+ * (src/cli/bundle-loader.ts, `./loader.cjs` at run time), which loads the command's own bundle
+ * through the code cache, so the table stays plain imports for tests and type checks.
  */
 const lazyCommands = {
   name: 'lazy-commands',
@@ -31,7 +32,7 @@ const lazyCommands = {
       namespace: 'lazy-command',
     }));
     b.onLoad({ filter: /.*/, namespace: 'lazy-command' }, (args) => ({
-      contents: `module.exports = require('./command-loader.ts').loadCommandBundle(${JSON.stringify(args.path)});`,
+      contents: `module.exports = require('./bundle-loader.js').loadBundle(${JSON.stringify(`commands/${args.path}.cjs`)});`,
       resolveDir: 'src/cli',
       loader: 'js',
     }));
@@ -39,7 +40,7 @@ const lazyCommands = {
 };
 
 /**
- * Leaves the CLI's import of the bundle loader to run time, as `./loader.cjs`: bin/portier.cjs
+ * Leaves the CLI's requires of the bundle loader to run time, as `./loader.cjs`: bin/portier.cjs
  * loads that file first and the CLI bundle through it, and both must share one loader.
  */
 const sharedLoader = {
