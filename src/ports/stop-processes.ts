@@ -2,7 +2,7 @@ import { readlinkSync } from 'node:fs';
 import { PortierError } from '../errors.js';
 import type { SocketFds } from '../sockets/linux-fd-scan.js';
 import { readProcStat } from '../sockets/linux-process.js';
-import { identifyProcess } from './process-liveness.js';
+import { hasStoppedRunning, identifyProcess } from './process-liveness.js';
 
 /** Grace period between the stop signal and SIGKILL, in ms. */
 export const DEFAULT_KILL_TIMEOUT_MS = 5_000;
@@ -22,6 +22,10 @@ const FAST_POLL_MS = 50;
 /** Progress of a kill, for a live display. */
 export type KillEvent =
   | { type: 'signal'; pid: number; signal: NodeJS.Signals }
+  /**
+   * The process exited; or, once it had let go of the port, entered the kernel's exit path
+   * (every thread), which no signal can turn back.
+   */
   | { type: 'exited'; pid: number }
   /** The table shows the port free; these pids closed their sockets and are still exiting. */
   | { type: 'released'; pids: number[] }
@@ -79,26 +83,38 @@ export function releasedSockets(pid: number, socketFds: SocketFds, procRoot = '/
   }
 }
 
+/** What {@link waitForStop} waits for. */
+interface StopWait {
+  /** Whether a process counts as gone; default: it exited (a zombie counts as gone). */
+  gone?: (pid: number) => boolean;
+  /** Whether a process still running has let go of the port. */
+  released?: (pid: number) => boolean;
+}
+
+/** A process that exited: a zombie counts, a zombie main thread with threads still exiting does not. */
+const exitedProcess = (procRoot: string) => (pid: number) =>
+  identifyProcess(pid, procRoot) === undefined;
+
 /**
- * Waits until none of `pids` runs (zombies count as gone), or until every one still running
- * has `released` the port, or until `deadline` (epoch ms). Returns those still running and
- * whether the wait ended on their release.
+ * Waits until every one of `pids` is `gone`, or until every one still running has `released`
+ * the port, or until `deadline` (epoch ms). Returns those still running and whether the wait
+ * ended on their release.
  */
 async function waitForStop(
   pids: readonly number[],
   deadline: number,
   procRoot: string,
   onExit: (pid: number) => void,
-  released?: (pid: number) => boolean,
+  { gone = exitedProcess(procRoot), released }: StopWait = {},
 ): Promise<{ running: number[]; releasedAll: boolean }> {
   const started = Date.now();
   let running = [...pids];
   let delayMs = 1;
   for (;;) {
     running = running.filter((pid) => {
-      const alive = identifyProcess(pid, procRoot) !== undefined;
-      if (!alive) onExit(pid);
-      return alive;
+      if (!gone(pid)) return true;
+      onExit(pid);
+      return false;
     });
     if (running.length === 0) return { running, releasedAll: false };
     if (released && running.every(released)) return { running, releasedAll: true };
@@ -162,8 +178,9 @@ export interface ReleaseWatch {
  * after the timeout and waits for them too: a server that closed its listener but keeps
  * serving its open connections (a dev server's HMR socket) is stopped all the same. With
  * `watch`, the table is read as soon as every process still running has closed its copy of
- * the port's sockets, while they finish exiting (a Node server needs ~2 ms more), instead
- * of after; a `released` event tells.
+ * the port's sockets, while they finish exiting, instead of after; a `released` event tells.
+ * Then each is waited for until every thread of it is in the kernel's exit path, not until
+ * the kernel has freed its memory (2–5 ms more for a Node server): it can serve nothing then.
  */
 export async function stopAll(
   pids: readonly number[],
@@ -176,14 +193,19 @@ export async function stopAll(
   signalAll(pids, options.signal ?? 'SIGTERM', options, port);
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_KILL_TIMEOUT_MS);
   const released = watch && ((pid: number) => releasedSockets(pid, watch.socketFds, procRoot));
-  let { running, releasedAll } = await waitForStop(pids, deadline, procRoot, onExit, released);
+  let { running, releasedAll } = await waitForStop(pids, deadline, procRoot, onExit, {
+    released,
+  });
   let listed: false | undefined;
   if (releasedAll) {
     if (!watch!.stillListed()) {
       listed = false;
       options.onEvent?.({ type: 'released', pids: running });
     }
-    ({ running } = await waitForStop(running, deadline, procRoot, onExit));
+    // Having let go of the port, a process is done once it runs no more code: what is left
+    // of its exit is the kernel freeing its memory, and only then its other files.
+    const gone = (pid: number) => hasStoppedRunning(pid, procRoot);
+    ({ running } = await waitForStop(running, deadline, procRoot, onExit, { gone }));
   }
   if (running.length > 0) {
     options.onEvent?.({ type: 'escalate', pids: running });

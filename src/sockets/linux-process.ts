@@ -12,6 +12,8 @@ export interface ProcFsOptions {
 
 /** The kernel's per-task flag of a kernel thread (include/linux/sched.h). */
 const PF_KTHREAD = 0x00200000;
+/** The per-task flag of a task in the kernel's exit path: it runs no more user code. */
+const PF_EXITING = 0x00000004;
 
 /**
  * Parses /proc/<pid>/stat. The name field is in parentheses and may itself hold spaces and
@@ -28,12 +30,15 @@ export function parseProcStat(text: string):
       threads: number;
       /** A kernel thread (PF_KTHREAD): it has no open files. */
       kernelThread: boolean;
+      /** This task (the main thread, in /proc/<pid>/stat) is in the exit path (PF_EXITING). */
+      exiting: boolean;
     }
   | undefined {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return undefined;
   const rest = text.slice(close + 2).split(' ');
+  const flags = Number(rest[6]);
   return {
     name: text.slice(open + 1, close),
     state: rest[0] ?? '?',
@@ -41,7 +46,8 @@ export function parseProcStat(text: string):
     session: Number(rest[3]),
     startTime: Number(rest[19]),
     threads: Number(rest[17]),
-    kernelThread: (Number(rest[6]) & PF_KTHREAD) !== 0,
+    kernelThread: (flags & PF_KTHREAD) !== 0,
+    exiting: (flags & PF_EXITING) !== 0,
   };
 }
 

@@ -22,12 +22,19 @@ describe('parseProcStat', () => {
       startTime: 94254,
       threads: 1,
       kernelThread: false,
+      exiting: false,
     });
   });
 
   it('marks a kernel thread by its PF_KTHREAD flag', () => {
     const kthread = '2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 10 0 0';
     expect(parseProcStat(kthread)).toMatchObject({ name: 'kthreadd', kernelThread: true });
+  });
+
+  it('marks a task in the exit path by its PF_EXITING flag', () => {
+    // A zombie main thread while its last thread finishes the exit, as read here (0x40800c).
+    const zombie = `812 (node) Z 1 812 812 0 -1 ${0x40800c} 98 0 0 0 0 0 0 0 20 0 2 0 94254 0 0`;
+    expect(parseProcStat(zombie)).toMatchObject({ state: 'Z', threads: 2, exiting: true });
   });
 
   it('reads a real line with a trailing newline', () => {

@@ -1,7 +1,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { releasedSockets } from '../../src/ports/stop-processes.js';
+import { type KillEvent, releasedSockets, stopAll } from '../../src/ports/stop-processes.js';
 import type { SocketFds } from '../../src/sockets/linux-fd-scan.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -49,5 +49,37 @@ describe('releasedSockets', () => {
     const root = procWith({});
     expect(releasedSockets(42, new Map(), root)).toBe(false);
     expect(releasedSockets(42, new Map([[42, new Map()]]), root)).toBe(false);
+  });
+});
+
+describe('stopAll', () => {
+  it('counts a holder that let go of the port as stopped once every thread is in the exit path', async () => {
+    // Pid 42 closed its socket (fd 3 is gone) and both its threads are exiting (PF_EXITING,
+    // 0x4): what is left is the kernel freeing its memory, so nothing waits for that or sends
+    // SIGKILL. In this fake /proc it would "run" until the timeout otherwise.
+    const root = procWith({});
+    const line = (pid: number) =>
+      `${pid} (node) R 1 42 42 0 -1 ${0x40044c} 0 0 0 0 0 0 0 0 20 0 2 0 7 0 0\n`;
+    writeFileSync(join(root, '42', 'stat'), line(42));
+    for (const tid of [42, 43]) {
+      mkdirSync(join(root, '42', 'task', String(tid)), { recursive: true });
+      writeFileSync(join(root, '42', 'task', String(tid), 'stat'), line(tid));
+    }
+    const sent: string[] = [];
+    const events: KillEvent['type'][] = [];
+    const outcome = await stopAll(
+      [42],
+      {
+        timeoutMs: 300,
+        sendSignal: (pid, signal) => sent.push(`${pid} ${signal}`),
+        onEvent: (event) => events.push(event.type),
+      },
+      4000,
+      root,
+      { socketFds: watching({ '3': 5000 }), stillListed: () => false },
+    );
+    expect(outcome).toEqual({ escalated: [], listed: false });
+    expect(sent).toEqual(['42 SIGTERM']);
+    expect(events).toEqual(['signal', 'released', 'exited']);
   });
 });
