@@ -103,7 +103,9 @@ describe('hasStoppedRunning', () => {
     const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {
       stdio: 'ignore',
     });
-    onTestFinished(() => child.kill('SIGKILL'));
+    onTestFinished(() => {
+      child.kill('SIGKILL');
+    });
     await new Promise((resolve) => child.once('spawn', resolve));
     expect(hasStoppedRunning(child.pid!)).toBe(false);
     child.kill('SIGKILL');
