@@ -4,6 +4,7 @@
 // Rows without a bound are context: the ratio is shown, nothing passes or fails. An `optional`
 // row is left out when either side was not measured.
 
+import { KILL_ROUND_FLOOR } from './cases/kill.mjs';
 import { WITHOUT_EXTRA_CA } from './cases/processes.mjs';
 
 /**
@@ -32,6 +33,7 @@ export const TARGETS = [
   },
   { case: 'listListeners()', peer: 'read /proc/net/tcp{,6}' },
   { case: 'killPort(port)', peer: "kill-port killPort(port, 'tcp')" },
+  { case: 'portier kill <port> --yes', peer: KILL_ROUND_FLOOR },
   { case: 'pickPort() growing ledger' },
   { case: 'pickPort({ lease: false })', peer: 'get-port getPort()' },
   // Second capability (probes, wait, doctor), measured after the load is stopped.

@@ -10,6 +10,12 @@ import { timeWaitCount } from '../machine.mjs';
 import { SPAWN_TIMEOUT_MS, summarize } from '../measure.mjs';
 
 const FIXTURE = new URL('../fixtures/cooperative-listener.mjs', import.meta.url).pathname;
+/**
+ * Node's floor as the kill rounds see it: spawned the way `portier kill` is, between the same
+ * contenders. hyperfine's `node -e 0` runs back to back, with warm caches; this one tells
+ * what portier adds to a Node start in the rounds themselves.
+ */
+export const KILL_ROUND_FLOOR = 'node -e 0 (spawned in the kill rounds)';
 /** Grace period given to portier; a cooperative listener never needs it. */
 const KILL_TIMEOUT_MS = 5_000;
 
@@ -41,6 +47,18 @@ function contenders(lib, root) {
   };
 }
 
+/** One `node -e 0`, spawned as `portier kill` is; ms. */
+function timeNodeFloor() {
+  const start = performance.now();
+  const run = spawnSync(process.execPath, ['-e', '0'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    timeout: SPAWN_TIMEOUT_MS,
+  });
+  const ms = performance.now() - start;
+  if (run.status !== 0) throw new Error(`node -e 0 exited ${run.status}: ${run.stderr}`);
+  return ms;
+}
+
 /** `rounds` rounds; each contender frees a freshly started listener once per round. */
 export async function runKillCases({ lib, root, rounds }) {
   // portier reads the whole connection table after a kill only while TIME_WAIT sockets exist:
@@ -51,9 +69,16 @@ export async function runKillCases({ lib, root, rounds }) {
   const benchFds = readdirSync('/proc/self/fd').length;
   const entries = Object.entries(contenders(lib, root));
   const samples = Object.fromEntries(entries.map(([name]) => [name, []]));
+  const floor = [];
+  // The floor takes its turn like a contender, without a listener to free.
+  const turns = [...entries, [KILL_ROUND_FLOOR, undefined]];
   for (let round = 0; round < rounds; round++) {
-    for (let i = 0; i < entries.length; i++) {
-      const [name, free] = entries[(round + i) % entries.length];
+    for (let i = 0; i < turns.length; i++) {
+      const [name, free] = turns[(round + i) % turns.length];
+      if (!free) {
+        floor.push(timeNodeFloor());
+        continue;
+      }
       const { child, ready } = await startNodeChild(FIXTURE);
       const start = performance.now();
       await free(ready.port);
@@ -62,8 +87,9 @@ export async function runKillCases({ lib, root, rounds }) {
       if (!(await canBind(ready.port))) throw new Error(`${name} left port ${ready.port} held`);
     }
   }
-  return Object.fromEntries(
-    entries.map(([name]) => [
+  return Object.fromEntries([
+    [KILL_ROUND_FLOOR, { kind: 'process', ...summarize(floor) }],
+    ...entries.map(([name]) => [
       name,
       {
         kind: name.startsWith('portier ') ? 'process' : 'in-process',
@@ -72,5 +98,5 @@ export async function runKillCases({ lib, root, rounds }) {
         ...summarize(samples[name]),
       },
     ]),
-  );
+  ]);
 }

@@ -23,7 +23,8 @@ async function oneKill(lib) {
     'before: whoHolds + kill plan, until the signal is sent': marks.signal - start,
     'signal → the holder let go (socket closed, seen with the table, or exited)':
       marks.let - marks.signal,
-    "after: the holder's exit and the leftovers read, until killPort resolves": end - marks.let,
+    "after: the holder's exit (until every thread is in the kernel's exit path) and the leftovers read, until killPort resolves":
+      end - marks.let,
     'killPort total': end - start,
   };
 }
