@@ -89,7 +89,8 @@ function reportError(error: unknown, ctx: CliContext, json: boolean): number {
 
 /**
  * Runs the CLI with `argv` (without node and script) and resolves with the exit status. The
- * only place that decides exits; `bin/portier.mjs` sets `process.exitCode` from it.
+ * only place that decides exits; `bin/portier.cjs` sets `process.exitCode` from it, and ends
+ * the process at once when nothing is left active (no pending write, timer, child or server).
  */
 export async function main(argv: string[], ctx: CliContext = createContext()): Promise<number> {
   const [first, ...rest] = argv;
