@@ -1,6 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { parseProcStat, readProcStat } from '../sockets/linux-process.js';
-import { readTextIfPresent } from '../state/read-optional.js';
 
 /** Identifies a process across pid reuse: the pid and, on Linux, its start time in clock ticks. */
 export interface ProcessIdentity {
@@ -62,18 +61,30 @@ function allThreadsExiting(taskDir: string): boolean {
     return false; // the next look tells whether it is gone
   }
   for (const tid of tids) {
-    const text = readTextIfPresent(`${taskDir}/${tid}/stat`);
-    const stat = text === undefined ? undefined : parseProcStat(text);
-    // A thread gone since the listing has exited.
-    if (stat && !stat.exiting && stat.state !== 'Z' && stat.state !== 'X') return false;
+    let text: string;
+    try {
+      text = readFileSync(`${taskDir}/${tid}/stat`, 'utf8');
+    } catch (error) {
+      // A thread gone since the listing has exited; any other failure (EMFILE) tells nothing.
+      if (vanished(error)) continue;
+      return false;
+    }
+    const stat = parseProcStat(text);
+    if (!stat || (!stat.exiting && stat.state !== 'Z' && stat.state !== 'X')) return false;
   }
   // Only a thread that is not exiting can start one, so a thread started while these were
   // read (before its parent reached the exit path) is in a second listing.
   try {
     return readdirSync(taskDir).every((tid) => tids.includes(tid));
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+    return vanished(error);
   }
+}
+
+/** Whether a failed /proc read says what it read is gone (the process, a thread, an fd). */
+export function vanished(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ESRCH';
 }
 
 /** True while `pid` exists (signal 0). EPERM means it exists but belongs to someone else. */

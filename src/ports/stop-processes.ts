@@ -1,8 +1,8 @@
-import { readlinkSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { PortierError } from '../errors.js';
 import type { SocketFds } from '../sockets/linux-fd-scan.js';
 import { readProcStat } from '../sockets/linux-process.js';
-import { hasStoppedRunning, identifyProcess } from './process-liveness.js';
+import { hasStoppedRunning, identifyProcess, vanished } from './process-liveness.js';
 
 /** Grace period between the stop signal and SIGKILL, in ms. */
 export const DEFAULT_KILL_TIMEOUT_MS = 5_000;
@@ -23,8 +23,8 @@ const FAST_POLL_MS = 50;
 export type KillEvent =
   | { type: 'signal'; pid: number; signal: NodeJS.Signals }
   /**
-   * The process exited; or, once it had let go of the port, entered the kernel's exit path
-   * (every thread), which no signal can turn back.
+   * The process exited; or, once the port was free, entered the kernel's exit path (every
+   * thread), which no signal can turn back, with no socket open any more.
    */
   | { type: 'exited'; pid: number }
   /** The table shows the port free; these pids closed their sockets and are still exiting. */
@@ -83,6 +83,42 @@ export function releasedSockets(pid: number, socketFds: SocketFds, procRoot = '/
   }
 }
 
+/**
+ * Whether a thread of `pid` still has a socket open above the standard descriptors. A
+ * connection the process served (an HMR socket) stays open, on the port, until its last
+ * thread has freed the memory and closes the files; a kill that returned sooner would not see
+ * the TIME_WAIT it leaves. The standard descriptors are left out: a child's stdio is often a
+ * socket pair. A table that cannot be read counts as keeping some.
+ */
+export function keepsSockets(pid: number, procRoot = '/proc'): boolean {
+  const taskDir = `${procRoot}/${pid}/task`;
+  let tids: string[];
+  try {
+    tids = readdirSync(taskDir);
+  } catch (error) {
+    return !vanished(error);
+  }
+  for (const tid of tids) {
+    const fdDir = `${taskDir}/${tid}/fd`;
+    let fds: string[];
+    try {
+      fds = readdirSync(fdDir);
+    } catch (error) {
+      if (vanished(error)) continue;
+      return true;
+    }
+    for (const fd of fds) {
+      if (Number(fd) <= 2) continue;
+      try {
+        if (readlinkSync(`${fdDir}/${fd}`).startsWith('socket:[')) return true;
+      } catch (error) {
+        if (!vanished(error)) return true;
+      }
+    }
+  }
+  return false;
+}
+
 /** What {@link waitForStop} waits for. */
 interface StopWait {
   /** Whether a process counts as gone; default: it exited (a zombie counts as gone). */
@@ -91,7 +127,7 @@ interface StopWait {
   released?: (pid: number) => boolean;
 }
 
-/** A process that exited: a zombie counts, a zombie main thread with threads still exiting does not. */
+/** A process that exited: a zombie counts; a zombie main thread with threads exiting does not. */
 const exitedProcess = (procRoot: string) => (pid: number) =>
   identifyProcess(pid, procRoot) === undefined;
 
@@ -179,7 +215,8 @@ export interface ReleaseWatch {
  * serving its open connections (a dev server's HMR socket) is stopped all the same. With
  * `watch`, the table is read as soon as every process still running has closed its copy of
  * the port's sockets, while they finish exiting, instead of after; a `released` event tells.
- * Then each is waited for until every thread of it is in the kernel's exit path, not until
+ * When the table shows the port free, each is then waited for until every thread of it is in
+ * the kernel's exit path and none keeps a socket open (see {@link keepsSockets}), not until
  * the kernel has freed its memory (2–5 ms more for a Node server): it can serve nothing then.
  */
 export async function stopAll(
@@ -202,9 +239,12 @@ export async function stopAll(
       listed = false;
       options.onEvent?.({ type: 'released', pids: running });
     }
-    // Having let go of the port, a process is done once it runs no more code: what is left
-    // of its exit is the kernel freeing its memory, and only then its other files.
-    const gone = (pid: number) => hasStoppedRunning(pid, procRoot);
+    // With the port free, a process is done once it runs no more code and keeps no
+    // connection open: what is left of its exit is the kernel freeing its memory.
+    const gone =
+      listed === false
+        ? (pid: number) => hasStoppedRunning(pid, procRoot) && !keepsSockets(pid, procRoot)
+        : undefined;
     ({ running } = await waitForStop(running, deadline, procRoot, onExit, { gone }));
   }
   if (running.length > 0) {

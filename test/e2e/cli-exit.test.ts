@@ -13,7 +13,7 @@ const PROBE = fixturePath('exit-probe.cjs');
 
 /** The probe's report: whether the CLI ended through process.exit(). */
 function probed(stderr: string): { viaExit: boolean } {
-  const line = stderr.split('\n').find((l) => l.startsWith('exit-probe '));
+  const line = stderr.split('\n').find((l) => l.startsWith('exit-probe {'));
   if (!line) throw new Error(`no exit-probe line in stderr:\n${stderr}`);
   return JSON.parse(line.slice('exit-probe '.length)) as { viaExit: boolean };
 }
@@ -79,12 +79,17 @@ describe('how the CLI ends', () => {
     });
     closeSync(writer);
     let stderr = '';
-    child.stderr!.on('data', (c) => {
-      stderr += c;
+    const checked = new Promise<string>((resolve) => {
+      child.stderr!.on('data', (c) => {
+        stderr += c;
+        const line = stderr.split('\n').find((l) => l.startsWith('exit-probe checked '));
+        if (line) resolve(line);
+      });
     });
     const closed = once(child, 'close');
-    // Nothing is read until the CLI had time to finish its command and find the pipe full.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Nothing is read until the command is done and the CLI looked at what is left: the
+    // write it could not finish.
+    expect(await checked).toMatch(/WriteWrap/);
     expect(child.exitCode).toBeNull();
     const received: Buffer[] = [];
     let ended = false;

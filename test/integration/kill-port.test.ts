@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { type KillPortOptions, killPort, whoHolds } from '../../src/index.js';
 import { identifyProcess } from '../../src/ports/process-liveness.js';
+import { readSocketTable } from '../../src/sockets/linux-table.js';
 import { endsSoon, fixturePath, killQuietly, startFixture } from '../helpers/fixtures.js';
 import { listenHere } from '../helpers/servers.js';
 
@@ -65,6 +66,32 @@ describe('killPort', () => {
     expect(result.escalated).toEqual([fixture.pid]);
     expect(result.freed).toBe(true);
     expect(gone(fixture.pid)).toBe(true);
+  });
+
+  it('waits for a holder to close the connection it kept before calling it exited', async () => {
+    // The server closes its listener on SIGTERM and exits at once with an accepted connection
+    // open. The kernel closes that connection only as the exit ends, a few ms after the
+    // process stopped running: by the time the kill reports the exit, the client has its FIN.
+    const fixture = await startFixture('listen.mjs', ['127.0.0.1', '0', '--drain', '0', '--hold']);
+    const client = connect(fixture.port, '127.0.0.1').on('error', () => {});
+    onTestFinished(() => {
+      client.destroy();
+    });
+    await once(client, 'data'); // accepted and answered: the server holds the connection
+    const clientState = () =>
+      readSocketTable({ protocols: ['tcp'], port: client.localPort }).find(
+        (row) => row.remotePort === fixture.port,
+      )?.state;
+    let atExit: string | undefined;
+    const result = await killPort(fixture.port, {
+      timeoutMs: 5_000,
+      onEvent: (e) => {
+        if (e.type === 'exited') atExit = clientState();
+      },
+    });
+    expect(atExit).toBe('CLOSE_WAIT');
+    expect(result.escalated).toEqual([]);
+    expect(result.freed).toBe(true);
   });
 
   it('sends SIGKILL after the timeout to a listener that ignores SIGTERM', async () => {

@@ -1,7 +1,12 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type KillEvent, releasedSockets, stopAll } from '../../src/ports/stop-processes.js';
+import {
+  type KillEvent,
+  keepsSockets,
+  releasedSockets,
+  stopAll,
+} from '../../src/ports/stop-processes.js';
 import type { SocketFds } from '../../src/sockets/linux-fd-scan.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -49,6 +54,44 @@ describe('releasedSockets', () => {
     const root = procWith({});
     expect(releasedSockets(42, new Map(), root)).toBe(false);
     expect(releasedSockets(42, new Map([[42, new Map()]]), root)).toBe(false);
+  });
+});
+
+describe('keepsSockets', () => {
+  /** A proc root where each thread of pid 42 has the fd links given (tid → fd → link). */
+  function threads(tables: Record<string, Record<string, string>>): string {
+    const root = tempDir();
+    for (const [tid, links] of Object.entries(tables)) {
+      const dir = join(root, '42', 'task', tid, 'fd');
+      mkdirSync(dir, { recursive: true });
+      for (const [fd, link] of Object.entries(links)) symlinkSync(link, join(dir, fd));
+    }
+    return root;
+  }
+
+  it.each([
+    [
+      'a connection above the standard descriptors',
+      { '42': { '1': 'pipe:[1]', '7': 'socket:[9]' } },
+      true,
+    ],
+    [
+      'sockets only as stdio (a socket pair)',
+      { '42': { '0': 'socket:[1]', '1': 'socket:[2]', '2': 'socket:[3]' } },
+      false,
+    ],
+    ['pipes and an eventfd', { '42': { '5': 'pipe:[4]', '6': 'anon_inode:[eventfd]' } }, false],
+    [
+      'an empty table (a zombie main thread) and a thread still holding one',
+      { '42': {}, '43': { '9': 'socket:[5]' } },
+      true,
+    ],
+  ])('%s', (_what, tables, keeps) => {
+    expect(keepsSockets(42, threads(tables))).toBe(keeps);
+  });
+
+  it('is false once the process is gone', () => {
+    expect(keepsSockets(42, tempDir())).toBe(false);
   });
 });
 
