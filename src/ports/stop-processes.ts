@@ -24,7 +24,7 @@ export type KillEvent =
   | { type: 'signal'; pid: number; signal: NodeJS.Signals }
   /**
    * The process exited; or, once the port was free, entered the kernel's exit path (every
-   * thread), which no signal can turn back, with no socket open any more.
+   * thread), which no signal can turn back, with no other socket open.
    */
   | { type: 'exited'; pid: number }
   /** The table shows the port free; these pids closed their sockets and are still exiting. */
@@ -84,39 +84,74 @@ export function releasedSockets(pid: number, socketFds: SocketFds, procRoot = '/
 }
 
 /**
- * Whether a thread of `pid` still has a socket open above the standard descriptors. A
- * connection the process served (an HMR socket) stays open, on the port, until its last
- * thread has freed the memory and closes the files; a kill that returned sooner would not see
- * the TIME_WAIT it leaves. The standard descriptors are left out: a child's stdio is often a
- * socket pair. A table that cannot be read counts as keeping some.
+ * Whether `pid` has a socket open above the standard descriptors: a connection it served (an
+ * HMR socket), an IPC channel, a database client. The standard descriptors are left out, as a
+ * child's stdio is often a socket pair. The threads of a process share one fd table, so the
+ * first thread with a non-empty table is read (a zombie main thread's reads empty). A table
+ * that cannot be read counts as keeping some.
  */
 export function keepsSockets(pid: number, procRoot = '/proc'): boolean {
   const taskDir = `${procRoot}/${pid}/task`;
-  let tids: string[];
+  // Closed fds and exited threads are expected answers: no stack trace for them.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
-    tids = readdirSync(taskDir);
-  } catch (error) {
-    return !vanished(error);
-  }
-  for (const tid of tids) {
-    const fdDir = `${taskDir}/${tid}/fd`;
-    let fds: string[];
+    let tids: string[];
     try {
-      fds = readdirSync(fdDir);
+      tids = readdirSync(taskDir);
     } catch (error) {
-      if (vanished(error)) continue;
-      return true;
+      return !vanished(error);
     }
-    for (const fd of fds) {
-      if (Number(fd) <= 2) continue;
+    for (const tid of tids) {
+      const fdDir = `${taskDir}/${tid}/fd`;
+      let fds: string[];
       try {
-        if (readlinkSync(`${fdDir}/${fd}`).startsWith('socket:[')) return true;
+        fds = readdirSync(fdDir);
       } catch (error) {
-        if (!vanished(error)) return true;
+        if (vanished(error)) continue;
+        return true;
+      }
+      if (fds.length === 0) continue;
+      for (const fd of fds) {
+        if (Number(fd) <= 2) continue;
+        try {
+          if (readlinkSync(`${fdDir}/${fd}`).startsWith('socket:[')) return true;
+        } catch (error) {
+          if (!vanished(error)) return true;
+        }
+      }
+      return false;
+    }
+    return false;
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+}
+
+/**
+ * When a process that let go of the port counts as stopped: once every thread of it is in the
+ * kernel's exit path, if it had no other socket open when it let go nor when it got there.
+ * One that had (a connection it served) is waited for until it exits: the kernel closes its
+ * files at the very end, and only then is the TIME_WAIT they leave there to see.
+ */
+function stoppedAfterRelease(pids: readonly number[], procRoot: string): (pid: number) => boolean {
+  const exited = exitedProcess(procRoot);
+  const keeping = new Set(pids.filter((pid) => keepsSockets(pid, procRoot)));
+  const looked = new Set<number>();
+  return (pid) => {
+    if (keeping.has(pid)) return exited(pid);
+    if (!hasStoppedRunning(pid, procRoot)) return false;
+    // Looked at once more in the exit path, for a socket opened since; a second look could
+    // read the table empty while its files are still being closed.
+    if (!looked.has(pid)) {
+      looked.add(pid);
+      if (keepsSockets(pid, procRoot)) {
+        keeping.add(pid);
+        return exited(pid);
       }
     }
-  }
-  return false;
+    return true;
+  };
 }
 
 /** What {@link waitForStop} waits for. */
@@ -215,9 +250,9 @@ export interface ReleaseWatch {
  * serving its open connections (a dev server's HMR socket) is stopped all the same. With
  * `watch`, the table is read as soon as every process still running has closed its copy of
  * the port's sockets, while they finish exiting, instead of after; a `released` event tells.
- * When the table shows the port free, each is then waited for until every thread of it is in
- * the kernel's exit path and none keeps a socket open (see {@link keepsSockets}), not until
- * the kernel has freed its memory (2–5 ms more for a Node server): it can serve nothing then.
+ * When the table shows the port free, one with no other socket open is then waited for until
+ * every thread of it is in the kernel's exit path, not until the kernel has freed its memory
+ * (2–5 ms more for a Node server): it can serve nothing then.
  */
 export async function stopAll(
   pids: readonly number[],
@@ -235,16 +270,15 @@ export async function stopAll(
   });
   let listed: false | undefined;
   if (releasedAll) {
+    // Their other sockets are looked at first, while they still run.
+    const afterRelease = stoppedAfterRelease(running, procRoot);
     if (!watch!.stillListed()) {
       listed = false;
       options.onEvent?.({ type: 'released', pids: running });
     }
-    // With the port free, a process is done once it runs no more code and keeps no
-    // connection open: what is left of its exit is the kernel freeing its memory.
-    const gone =
-      listed === false
-        ? (pid: number) => hasStoppedRunning(pid, procRoot) && !keepsSockets(pid, procRoot)
-        : undefined;
+    // With the port free, what is left of a holder's exit may be only the kernel freeing its
+    // memory: see stoppedAfterRelease.
+    const gone = listed === false ? afterRelease : undefined;
     ({ running } = await waitForStop(running, deadline, procRoot, onExit, { gone }));
   }
   if (running.length > 0) {

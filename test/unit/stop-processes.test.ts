@@ -125,4 +125,26 @@ describe('stopAll', () => {
     expect(sent).toEqual(['42 SIGTERM']);
     expect(events).toEqual(['signal', 'released', 'exited']);
   });
+
+  it('waits for the exit of a holder that keeps another socket open (a connection it served)', async () => {
+    // As above, but fd 7 is a socket: the kernel closes it only as the exit ends, so the
+    // holder counts as stopped only once it exited, which in this fake /proc it never does.
+    const root = procWith({});
+    const line = (pid: number) =>
+      `${pid} (node) R 1 42 42 0 -1 ${0x40044c} 0 0 0 0 0 0 0 0 20 0 1 0 7 0 0\n`;
+    writeFileSync(join(root, '42', 'stat'), line(42));
+    mkdirSync(join(root, '42', 'task', '42', 'fd'), { recursive: true });
+    writeFileSync(join(root, '42', 'task', '42', 'stat'), line(42));
+    symlinkSync('socket:[8000]', join(root, '42', 'task', '42', 'fd', '7'));
+    const sent: string[] = [];
+    const outcome = await stopAll(
+      [42],
+      { timeoutMs: 100, sendSignal: (pid, signal) => sent.push(`${pid} ${signal}`) },
+      4000,
+      root,
+      { socketFds: watching({ '3': 5000 }), stillListed: () => false },
+    );
+    expect(sent).toEqual(['42 SIGTERM', '42 SIGKILL']);
+    expect(outcome.escalated).toEqual([42]);
+  });
 });
