@@ -73,7 +73,12 @@ describe('killPort', () => {
     // open. The kernel closes that connection only as the exit ends, a few ms after the
     // process stopped running: by the time the kill reports the exit, the client has its FIN.
     const fixture = await startFixture('listen.mjs', ['127.0.0.1', '0', '--drain', '0', '--hold']);
-    const client = connect(fixture.port, '127.0.0.1').on('error', () => {});
+    // Half-open allowed: the client keeps its side open once the server's FIN came, even
+    // when this event loop runs during the kill's wait, so that FIN shows as CLOSE_WAIT.
+    const client = connect({ port: fixture.port, host: '127.0.0.1', allowHalfOpen: true }).on(
+      'error',
+      () => {},
+    );
     onTestFinished(() => {
       client.destroy();
     });
