@@ -43,7 +43,7 @@ if (arg === '--version' || arg === '-v') {
         process.exitCode = code;
         // When nothing is active any more (no write still pending, timer, child, server, or
         // terminal stream), the process would end now anyway: end without Node tearing down
-        // its heap and environment, 1.2 ms of a `portier kill` beside the bench's load.
+        // its heap and environment first (docs/benchmarks.md has what that saved a kill).
         // Checked on the next turn of the loop, once queued callbacks have run. Otherwise
         // it ends the usual way, once that is done (a full pipe's slow reader gets every byte).
         setImmediate(() => {

@@ -2,6 +2,7 @@ import { readdirSync, readlinkSync } from 'node:fs';
 import { PortierError } from '../errors.js';
 import type { SocketFds } from '../sockets/linux-fd-scan.js';
 import { readProcStat } from '../sockets/linux-process.js';
+import { withoutStackTraces } from '../state/read-optional.js';
 import { hasStoppedRunning, identifyProcess, vanished } from './process-liveness.js';
 
 /** Grace period between the stop signal and SIGKILL, in ms. */
@@ -64,23 +65,19 @@ export function releasedSockets(pid: number, socketFds: SocketFds, procRoot = '/
   const fds = socketFds.get(pid);
   if (!fds || fds.size === 0) return false;
   // A closed fd is the expected answer: no stack trace for it.
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
+  return withoutStackTraces(() => {
     for (const [fd, inode] of fds) {
       let link: string;
       try {
         link = readlinkSync(`${procRoot}/${pid}/fd/${fd}`);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        if (vanished(error)) continue;
         return false;
       }
       if (link === `socket:[${inode}]`) return false;
     }
     return readProcStat(pid, procRoot)?.state !== 'Z';
-  } finally {
-    Error.stackTraceLimit = stackTraceLimit;
-  }
+  });
 }
 
 /**
@@ -93,38 +90,37 @@ export function releasedSockets(pid: number, socketFds: SocketFds, procRoot = '/
 export function keepsSockets(pid: number, procRoot = '/proc'): boolean {
   const taskDir = `${procRoot}/${pid}/task`;
   // Closed fds and exited threads are expected answers: no stack trace for them.
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
+  return withoutStackTraces(() => socketsAboveStdio(taskDir));
+}
+
+function socketsAboveStdio(taskDir: string): boolean {
+  let tids: string[];
   try {
-    let tids: string[];
+    tids = readdirSync(taskDir);
+  } catch (error) {
+    return !vanished(error);
+  }
+  for (const tid of tids) {
+    const fdDir = `${taskDir}/${tid}/fd`;
+    let fds: string[];
     try {
-      tids = readdirSync(taskDir);
+      fds = readdirSync(fdDir);
     } catch (error) {
-      return !vanished(error);
+      if (vanished(error)) continue;
+      return true;
     }
-    for (const tid of tids) {
-      const fdDir = `${taskDir}/${tid}/fd`;
-      let fds: string[];
-      try {
-        fds = readdirSync(fdDir);
-      } catch (error) {
-        if (vanished(error)) continue;
-        return true;
-      }
-      if (fds.length === 0) continue;
-      for (const fd of fds) {
-        if (Number(fd) <= 2) continue;
-        try {
-          if (readlinkSync(`${fdDir}/${fd}`).startsWith('socket:[')) return true;
-        } catch (error) {
-          if (!vanished(error)) return true;
-        }
-      }
-      return false;
-    }
-    return false;
-  } finally {
-    Error.stackTraceLimit = stackTraceLimit;
+    // The first table with fds is the process's: its threads share it.
+    if (fds.length > 0) return fds.some((fd) => Number(fd) > 2 && isSocketLink(`${fdDir}/${fd}`));
+  }
+  return false;
+}
+
+/** Whether an fd links to a socket; one that cannot be read counts as one, unless it is gone. */
+function isSocketLink(path: string): boolean {
+  try {
+    return readlinkSync(path).startsWith('socket:[');
+  } catch (error) {
+    return !vanished(error);
   }
 }
 

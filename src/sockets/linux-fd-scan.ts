@@ -1,4 +1,5 @@
 import { type Dir, type Dirent, opendirSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { withoutStackTraces } from '../state/read-optional.js';
 
 /** What a scan of /proc/<pid>/fd found. */
 export interface FdScanResult {
@@ -53,26 +54,28 @@ export interface FdCursor {
 export function openFdCursor(pid: number, procRoot = '/proc'): FdCursor | undefined {
   const dir = `${procRoot}/${pid}/fd/`;
   // A table that cannot be read is common (kernel threads, other users'): no stack traces.
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    if (procRoot === '/proc') {
-      const count = statSync(dir).size; // 0 before Linux 6.2: unknown
-      // readdirSync sorts names as text ('10' before '2'): put them in fd order.
-      if (count > 0 && count <= LIST_WHOLE_FDS)
-        return { dir, fds: readdirSync(dir).sort(byNumber), next: 0 };
-      // Another user's table: its first link is refused, and the cursor is left incomplete.
-      if (count > LIST_WHOLE_FDS)
-        return { dir, fds: [...LOW_FD_NAMES], next: 0, probedBelow: LOW_FDS };
-      return { dir, fds: [], next: 0, listing: opendirSync(dir, { bufferSize: 64 }) };
+  return withoutStackTraces(() => {
+    try {
+      return openCursor(dir, procRoot);
+    } catch {
+      return undefined;
     }
-    // Any other root is a plain directory (a test's): listed whole, put in fd order.
-    return { dir, fds: readdirSync(dir).sort(byNumber), next: 0 };
-  } catch {
-    return undefined;
-  } finally {
-    Error.stackTraceLimit = stackTraceLimit;
+  });
+}
+
+function openCursor(dir: string, procRoot: string): FdCursor {
+  if (procRoot === '/proc') {
+    const count = statSync(dir).size; // 0 before Linux 6.2: unknown
+    // readdirSync sorts names as text ('10' before '2'): put them in fd order.
+    if (count > 0 && count <= LIST_WHOLE_FDS)
+      return { dir, fds: readdirSync(dir).sort(byNumber), next: 0 };
+    // Another user's table: its first link is refused, and the cursor is left incomplete.
+    if (count > LIST_WHOLE_FDS)
+      return { dir, fds: [...LOW_FD_NAMES], next: 0, probedBelow: LOW_FDS };
+    return { dir, fds: [], next: 0, listing: opendirSync(dir, { bufferSize: 64 }) };
   }
+  // Any other root is a plain directory (a test's): listed whole, put in fd order.
+  return { dir, fds: readdirSync(dir).sort(byNumber), next: 0 };
 }
 
 const byNumber = (a: string, b: string) => Number(a) - Number(b);
@@ -176,13 +179,7 @@ export function readFdLinks(
 ): void {
   const { stopWhenFound = false, below } = options;
   // A fd tried by number may not exist: no stack trace for that error, which is expected.
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    readLinks(pid, cursor, search, stopWhenFound, below);
-  } finally {
-    Error.stackTraceLimit = stackTraceLimit;
-  }
+  withoutStackTraces(() => readLinks(pid, cursor, search, stopWhenFound, below));
 }
 
 function readLinks(

@@ -38,22 +38,10 @@ function drain(fd: number): Buffer | undefined {
 describe('how the CLI ends', () => {
   it('ends at once through process.exit when nothing is left to do', async () => {
     const expected = await runCli(['port', '57573']);
-    const child = spawn(process.execPath, ['-r', PROBE, CLI, 'port', '57573'], {
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => {
-      stdout += c;
-    });
-    child.stderr.on('data', (c) => {
-      stderr += c;
-    });
-    const [code] = await once(child, 'close');
-    expect(code).toBe(0);
-    expect(stdout).toBe(expected.stdout);
-    expect(probed(stderr).viaExit).toBe(true);
+    const run = await runCli(['port', '57573'], { nodeArgs: ['-r', PROBE] });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(expected.stdout);
+    expect(probed(run.stderr).viaExit).toBe(true);
   });
 
   it('waits for a slow reader of a full pipe and delivers every byte', async () => {

@@ -16,14 +16,28 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the built `portier` with `args` and resolves when it exits. */
+/**
+ * Runs the built `portier` with `args` and resolves when it exits. `wrapper` runs it through
+ * another command (`setpriv …`); `nodeArgs` go to Node before the script (`-r probe.cjs`).
+ */
 export function runCli(
   args: string[],
-  options: { env?: Record<string, string>; wrapper?: string[]; timeoutMs?: number } = {},
+  options: {
+    env?: Record<string, string>;
+    wrapper?: string[];
+    nodeArgs?: string[];
+    timeoutMs?: number;
+  } = {},
 ): Promise<CliRun> {
   // Another user may not be able to read the checkout; it runs a world-readable copy.
   const cli = options.wrapper?.length ? join(readableCopy(), 'bin/portier.cjs') : CLI;
-  const argv = [...(options.wrapper ?? []), process.execPath, cli, ...args];
+  const argv = [
+    ...(options.wrapper ?? []),
+    process.execPath,
+    ...(options.nodeArgs ?? []),
+    cli,
+    ...args,
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), {
       env: { ...process.env, NO_COLOR: '1', ...options.env },
